@@ -13,6 +13,11 @@ export interface ConnectorContext {
   deliver(batch: ChangeBatch): Promise<void>;
   /** Aborted when the engine stops the connector. */
   readonly signal: AbortSignal;
+  /**
+   * False for a one-off sync (`cellar sync`): a streaming source delivers what exists now, then
+   * `start` resolves. True to keep streaming until `signal` aborts.
+   */
+  readonly follow: boolean;
 }
 
 /**

@@ -1,0 +1,104 @@
+import { decodeBlob } from '../codec/blob-codec.js';
+import type { Keyring } from '../crypto/keyring.js';
+import { CellarError } from '../errors.js';
+import type { EntityCache } from '../microdb/entity-cache.js';
+import { MicroDb } from '../microdb/micro-db.js';
+import { microDbTemplate } from '../microdb/template.js';
+import type { Product } from '../product/types.js';
+import type { BlobStore, EntityKey, StoredBlob } from '../store/blob-store.js';
+import { EntityHandle } from './entity-handle.js';
+
+/**
+ * Where entities come from: the cache, else the store (decrypt → decompress → open), else —
+ * when asked to — a new empty micro-DB. Shared by sync (writes) and serving (reads).
+ */
+export class EntityRepository {
+  /** Keys looked up in the store and not found there, since the last {@link forgetAbsent}. */
+  readonly #absent = new Set<EntityKey>();
+
+  constructor(
+    private readonly blobs: BlobStore,
+    readonly keyring: Keyring,
+    readonly cache: EntityCache<EntityHandle>,
+  ) {}
+
+  entityKey(product: Product, entityId: string): EntityKey {
+    return this.keyring.entityKey(product.name, entityId);
+  }
+
+  /** The cached handle, if the entity is in memory (removed entities included). */
+  cached(key: EntityKey): EntityHandle | undefined {
+    return this.cache.get(key);
+  }
+
+  /** The entity, or undefined when it does not exist (or was removed and not yet re-created). */
+  async find(product: Product, key: EntityKey): Promise<EntityHandle | undefined> {
+    const cached = this.cache.get(key);
+    if (cached) return cached.removed ? undefined : cached;
+    const blob = await this.blobs.get(product.name, key);
+    if (!blob) return undefined;
+    return (await this.#openAll(product, [blob]))[0];
+  }
+
+  /** Loads into the cache every listed entity that exists in the store and is not cached yet. */
+  async preload(product: Product, keys: Iterable<EntityKey>): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !this.cache.get(key));
+    if (missing.length === 0) return;
+    const blobs = await this.blobs.getMany(product.name, missing);
+    for (const key of missing) if (!blobs.has(key)) this.#absent.add(key);
+    await this.#openAll(product, [...blobs.values()]);
+  }
+
+  /** True when the store was asked for this entity and has none (and it was not created since). */
+  isKnownAbsent(key: EntityKey): boolean {
+    return this.#absent.has(key);
+  }
+
+  /** Drops what {@link isKnownAbsent} remembers (after a commit changed the store). */
+  forgetAbsent(): void {
+    this.#absent.clear();
+  }
+
+  /**
+   * A new, empty entity put in the cache as dirty. A removed handle for the same key is replaced,
+   * keeping its version so the next blob version still increases.
+   */
+  create(product: Product, entityId: string, key: EntityKey): EntityHandle {
+    const previous = this.cache.get(key);
+    const handle = new EntityHandle(product, key, MicroDb.create(product, entityId), previous?.version ?? 0);
+    if (previous) {
+      for (const [stream, order] of previous.watermarks) handle.markApplied(stream, order);
+      this.cache.delete(key);
+    }
+    this.#absent.delete(key);
+    this.cache.set(key, handle, true);
+    return handle;
+  }
+
+  async #openAll(product: Product, blobs: readonly StoredBlob[]): Promise<EntityHandle[]> {
+    const dataKeys = await this.keyring.dataKeys(
+      blobs.map((b) => b.key),
+      false,
+    );
+    const dictionary = microDbTemplate(product);
+    return blobs.map((blob) => {
+      const dataKey = dataKeys.get(blob.key);
+      if (!dataKey) {
+        throw new CellarError('CELLAR_ERR_KEY_NOT_FOUND', `no data key for an entity of ${product.name}`, {
+          hint: 'the entity was erased, or the key store does not belong to this blob store',
+        });
+      }
+      const image = decodeBlob({
+        product: product.name,
+        key: blob.key,
+        expectedVersion: blob.version,
+        blob: blob.data,
+        dataKey,
+        dictionary,
+      });
+      const handle = new EntityHandle(product, blob.key, MicroDb.open(product, image), blob.version);
+      this.cache.set(blob.key, handle, false);
+      return handle;
+    });
+  }
+}

@@ -1,0 +1,221 @@
+import type { Keyring } from '../crypto/keyring.js';
+import { CellarError } from '../errors.js';
+import type { StoredValue } from '../microdb/column-values.js';
+import type { Product, TableDef } from '../product/types.js';
+import type { EntityHandle } from '../runtime/entity-handle.js';
+import type { EntityRepository } from '../runtime/entity-repository.js';
+import type { EntityKey } from '../store/blob-store.js';
+import type { ChangeEvent } from './change-event.js';
+import { allRowKeys, moveRowTree } from './entity-moves.js';
+import type { RouteTable } from './route-table.js';
+import { entityIdOf, primaryKeyOf, requirePrimaryKey, type StoredRow, sameKey, toStoredRow } from './stored-row.js';
+
+/** What applying one event came to. */
+export type ApplyOutcome =
+  | { readonly kind: 'applied'; readonly touched: readonly EntityHandle[]; readonly released: readonly string[] }
+  | { readonly kind: 'replay' }
+  | { readonly kind: 'noop' }
+  | { readonly kind: 'park'; readonly waitsFor: string }
+  | { readonly kind: 'truncate'; readonly table: TableDef }
+  /** Routes or entities must be loaded first; apply again afterwards. Nothing was changed. */
+  | { readonly kind: 'need'; readonly rows: readonly string[]; readonly entities: readonly EntityKey[] };
+
+export interface ApplyOptions {
+  /** Re-applying a parked event: its position is older than the entity's watermark. */
+  readonly ignoreWatermark?: boolean;
+  readonly changeHistoryLimit: number;
+}
+
+interface Target {
+  readonly key: EntityKey;
+  /** Known when the row names its entity; needed to create one. */
+  readonly id?: string;
+}
+
+/**
+ * Applies change events to micro-DBs, one at a time and synchronously: routing (root id, entity
+ * column, parent row, routing index), upsert/delete, moving rows between entities, watermarks and
+ * change history. Everything async (fetching routes, loading entities) is asked for with a `need`
+ * outcome before anything changes, so an event is applied whole or not at all.
+ */
+export class Applier {
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly routes: RouteTable,
+    private readonly repo: EntityRepository,
+  ) {}
+
+  /** The routing-index rows and entities an event may need, for prefetching a batch. */
+  prefetchKeys(product: Product, event: ChangeEvent): { rows: string[]; entities: EntityKey[] } {
+    const table = product.tablesByName.get(event.table);
+    const image = event.op === 'd' ? event.before : event.after;
+    if (!table || !image) return { rows: [], entities: [] };
+    try {
+      const row = toStoredRow(table, image, event.hints);
+      const pk = primaryKeyOf(table, row);
+      const rows = pk ? [this.#rowKey(product, table.name, pk)] : [];
+      const entities: EntityKey[] = [];
+      const route = table.route;
+      if (route.kind === 'parent') {
+        const parentKey = row[route.key];
+        if (parentKey !== undefined && parentKey !== null) rows.push(this.#rowKey(product, route.table, [parentKey]));
+      } else {
+        const id = entityIdOf(row[route.column] ?? null);
+        if (id !== undefined) entities.push(this.repo.entityKey(product, id));
+      }
+      return { rows, entities };
+    } catch {
+      return { rows: [], entities: [] }; // reported when the event is applied
+    }
+  }
+
+  apply(product: Product, event: ChangeEvent, options: ApplyOptions): ApplyOutcome {
+    const table = product.tablesByName.get(event.table);
+    if (!table) {
+      throw new CellarError('CELLAR_ERR_EVENT_UNKNOWN_TABLE', `product ${product.name} has no table "${event.table}"`);
+    }
+    if (event.op === 't') return { kind: 'truncate', table };
+    const image = event.op === 'd' ? event.before : event.after;
+    if (!image) {
+      throw new CellarError(
+        'CELLAR_ERR_EVENT_DECODE',
+        `a "${event.op}" event for ${table.name} has no ${event.op === 'd' ? 'before' : 'after'} image`,
+      );
+    }
+    const row = toStoredRow(table, image, event.hints);
+    const pk = requirePrimaryKey(table, row);
+    const oldPk = this.#previousKey(table, event, pk);
+    const rowKey = this.#rowKey(product, table.name, oldPk);
+    const current = this.routes.lookup(rowKey);
+    const rows = current === undefined ? [rowKey] : [];
+
+    const resolved = this.#target(product, table, row, current ?? null, event.op === 'd');
+    if (resolved.kind === 'need-row') rows.push(resolved.row);
+    if (rows.length > 0) return { kind: 'need', rows, entities: [] };
+
+    if (event.op === 'd') return this.#delete(product, table, event, oldPk, rowKey, current ?? null, resolved, options);
+    if (resolved.kind === 'park') return resolved;
+    if (resolved.kind !== 'target') {
+      throw new CellarError('CELLAR_ERR_EVENT_UNROUTABLE', `a ${table.name} row names no entity and none is on record`);
+    }
+    return this.#upsert(product, table, event, row, pk, oldPk, current ?? null, resolved.target, options);
+  }
+
+  #upsert(
+    product: Product,
+    table: TableDef,
+    event: ChangeEvent,
+    row: StoredRow,
+    pk: StoredValue[],
+    oldPk: StoredValue[],
+    current: EntityKey | null,
+    target: Target,
+    options: ApplyOptions,
+  ): ApplyOutcome {
+    const entities = [target.key, ...(current && current !== target.key ? [current] : [])];
+    const missing = entities.filter((key) => !this.repo.cached(key) && !this.repo.isKnownAbsent(key));
+    if (missing.length > 0) return { kind: 'need', rows: [], entities: missing };
+
+    let dest = this.repo.cached(target.key);
+    if (!dest || dest.removed) {
+      if (!table.root) return { kind: 'park', waitsFor: target.key };
+      if (target.id === undefined) return { kind: 'noop' };
+      dest = this.repo.create(product, target.id, target.key);
+    }
+    const source = current && current !== target.key ? this.repo.cached(current) : undefined;
+    const touched = source && !source.removed ? [dest, source] : [dest];
+    if (!options.ignoreWatermark && touched.every((h) => h.hasApplied(event.position.stream, event.position.order))) {
+      return { kind: 'replay' };
+    }
+
+    let full = row;
+    if (source && !source.removed) {
+      const moved = moveRowTree(product, table, oldPk, source, dest, this.routes, (t, k) => this.#rowKey(product, t, k));
+      full = { ...moved, ...row };
+    } else if (!sameKey(oldPk, pk)) {
+      const previous = dest.db.getRow(table.name, oldPk);
+      dest.db.delete(table.name, oldPk);
+      full = { ...previous, ...row };
+    }
+    if (!sameKey(oldPk, pk)) this.routes.set(this.#rowKey(product, table.name, oldPk), null);
+    dest.db.upsert(table.name, full);
+    const newRowKey = this.#rowKey(product, table.name, pk);
+    this.routes.set(newRowKey, dest.key);
+
+    this.#record(touched, table, event, pk, options);
+    const released = [...(table.children.length > 0 ? [newRowKey] : []), ...(table.root ? [dest.key] : [])];
+    return { kind: 'applied', touched, released };
+  }
+
+  #delete(
+    product: Product,
+    table: TableDef,
+    event: ChangeEvent,
+    pk: StoredValue[],
+    rowKey: string,
+    current: EntityKey | null,
+    resolved: Resolved,
+    options: ApplyOptions,
+  ): ApplyOutcome {
+    const key = current ?? (table.root && resolved.kind === 'target' ? resolved.target.key : undefined);
+    if (!key) return { kind: 'noop' };
+    const handle = this.repo.cached(key);
+    if (!handle) return this.repo.isKnownAbsent(key) ? { kind: 'noop' } : { kind: 'need', rows: [], entities: [key] };
+    if (handle.removed) return { kind: 'noop' };
+    if (!options.ignoreWatermark && handle.hasApplied(event.position.stream, event.position.order)) {
+      return { kind: 'replay' };
+    }
+    if (table.root) {
+      for (const { table: t, pk: rowPk } of allRowKeys(handle)) this.routes.set(this.#rowKey(product, t.name, rowPk), null);
+      handle.removed = true;
+    } else {
+      handle.db.delete(table.name, pk);
+      this.routes.set(rowKey, null);
+    }
+    this.#record([handle], table, event, pk, options);
+    return { kind: 'applied', touched: [handle], released: [] };
+  }
+
+  #target(product: Product, table: TableDef, row: StoredRow, current: EntityKey | null, isDelete: boolean): Resolved {
+    const route = table.route;
+    if (route.kind === 'parent') {
+      const parentKey = row[route.key];
+      if (parentKey === undefined || parentKey === null) return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
+      const parentRow = this.#rowKey(product, route.table, [parentKey]);
+      const parent = this.routes.lookup(parentRow);
+      if (parent === undefined) return isDelete ? { kind: 'none' } : { kind: 'need-row', row: parentRow };
+      if (parent === null) return { kind: 'park', waitsFor: parentRow };
+      return { kind: 'target', target: { key: parent } };
+    }
+    const id = entityIdOf(row[route.column] ?? null);
+    if (id !== undefined) return { kind: 'target', target: { key: this.repo.entityKey(product, id), id } };
+    return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
+  }
+
+  #previousKey(table: TableDef, event: ChangeEvent, pk: StoredValue[]): StoredValue[] {
+    if (event.op !== 'u' || !event.before) return pk;
+    const before = primaryKeyOf(table, toStoredRow(table, event.before, event.hints));
+    return before ?? pk;
+  }
+
+  #record(touched: readonly EntityHandle[], table: TableDef, event: ChangeEvent, pk: StoredValue[], options: ApplyOptions): void {
+    const { stream, token, order } = event.position;
+    for (const handle of touched) {
+      handle.markApplied(stream, order);
+      if (!handle.removed) {
+        handle.db.recordChange({ op: event.op, table: table.name, pk, stream, token, at: event.ts }, options.changeHistoryLimit);
+      }
+      this.repo.cache.markDirty(handle.key);
+    }
+  }
+
+  #rowKey(product: Product, table: string, pk: readonly StoredValue[]): string {
+    return this.keyring.rowKey(product.name, table, pk);
+  }
+}
+
+type Resolved =
+  | { readonly kind: 'target'; readonly target: Target }
+  | { readonly kind: 'park'; readonly waitsFor: string }
+  | { readonly kind: 'need-row'; readonly row: string }
+  | { readonly kind: 'none' };

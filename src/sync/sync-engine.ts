@@ -1,0 +1,260 @@
+import type { Connector } from '../connectors/connector.js';
+import { CellarError, isCellarError } from '../errors.js';
+import type { Product } from '../product/types.js';
+import type { EntityRepository } from '../runtime/entity-repository.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Applier } from './applier.js';
+import type { ChangeBatch, ChangeEvent } from './change-event.js';
+import type { DeadLetterQueue } from './dead-letters.js';
+import { eventToJson } from './event-json.js';
+import type { Flusher, FlushResult } from './flusher.js';
+import type { ParkingLot } from './parking-lot.js';
+import type { RouteTable } from './route-table.js';
+import { SyncStats } from './sync-stats.js';
+import { TruncateRunner } from './truncate-runner.js';
+
+export interface SyncEngineOptions {
+  readonly flushIntervalMs: number;
+  readonly maxDirtyEntities: number;
+  readonly orphanWaitMs: number;
+  readonly changeHistoryLimit: number;
+}
+
+/** A connector bound to the product whose tables its events name. */
+export interface BoundSource {
+  readonly product: Product;
+  readonly connector: Connector;
+}
+
+export interface SyncEngineDeps {
+  readonly blobs: BlobStore;
+  readonly repo: EntityRepository;
+  readonly routes: RouteTable;
+  readonly applier: Applier;
+  readonly flusher: Flusher;
+  readonly parking: ParkingLot;
+  readonly deadLetters: DeadLetterQueue;
+  readonly productsByName: ReadonlyMap<string, Product>;
+}
+
+/** Called after every group commit (the audit log records flushes through it). */
+export type FlushListener = (result: FlushResult, positions: ReadonlyMap<string, string>) => Promise<void> | void;
+
+const MAX_LOAD_ROUNDS = 4;
+
+/**
+ * Runs sources into micro-DBs: applies each delivered batch in order, group-commits dirty
+ * entities with the source positions they reached, then acknowledges the sources. Everything that
+ * touches engine state runs one step at a time through {@link exclusive}.
+ */
+export class SyncEngine {
+  readonly stats = new SyncStats();
+  readonly #applied = new Map<string, { order: bigint; token: string }>();
+  readonly #owners = new Map<string, Connector>();
+  #committed = new Map<string, string>();
+  #tail: Promise<unknown> = Promise.resolve();
+  #failure: unknown;
+  readonly #listeners: FlushListener[] = [];
+  readonly #truncate: TruncateRunner;
+
+  constructor(
+    private readonly deps: SyncEngineDeps,
+    private readonly options: SyncEngineOptions,
+  ) {
+    this.#truncate = new TruncateRunner(deps.blobs, deps.repo, deps.routes, options.maxDirtyEntities, () =>
+      this.#flushLocked(),
+    );
+  }
+
+  onFlush(listener: FlushListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /**
+   * Runs the sources until they are drained (`follow: false`) or until `signal` aborts, then makes
+   * everything applied durable. Rejects on the first unrecoverable error, after stopping every source.
+   */
+  async run(sources: readonly BoundSource[], opts: { follow: boolean; signal?: AbortSignal }): Promise<void> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    this.#committed = await this.deps.blobs.positions();
+    const timer = setInterval(() => {
+      void this.exclusive(() => this.#tick()).catch((err) => this.#fail(err, controller));
+    }, this.options.flushIntervalMs);
+    try {
+      const runs = sources.map(({ product, connector }) =>
+        connector
+          .start({
+            positions: this.#committed,
+            follow: opts.follow,
+            signal: controller.signal,
+            deliver: (batch) => this.#deliver(product, connector, batch),
+          })
+          .catch((err) => this.#fail(err, controller)),
+      );
+      await Promise.all(runs);
+      if (this.#failure === undefined) await this.exclusive(() => this.#flushLocked());
+    } finally {
+      clearInterval(timer);
+      opts.signal?.removeEventListener('abort', abort);
+      await Promise.allSettled(sources.map(({ connector }) => connector.stop()));
+    }
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Makes everything applied so far durable and acknowledged. */
+  flush(): Promise<FlushResult | undefined> {
+    return this.exclusive(() => this.#flushLocked());
+  }
+
+  /** Runs `fn` after every step queued before it, alone. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(fn);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stored positions after the last commit, stream → token. */
+  committedPositions(): ReadonlyMap<string, string> {
+    return this.#committed;
+  }
+
+  async #deliver(product: Product, connector: Connector, batch: ChangeBatch): Promise<void> {
+    if (this.#failure !== undefined) throw new CellarError('CELLAR_ERR_SYNC_STOPPED', 'sync stopped after an error');
+    await this.exclusive(async () => {
+      await this.#applyBatch(product, batch);
+      for (const item of [...batch.events.map((e) => e.position), ...batch.rejected.map((r) => r.position)]) {
+        const seen = this.#applied.get(item.stream);
+        if (!seen || item.order > seen.order) this.#applied.set(item.stream, { order: item.order, token: item.token });
+        this.#owners.set(item.stream, connector);
+      }
+      if (this.deps.repo.cache.dirtyCount >= this.options.maxDirtyEntities) {
+        this.stats.backpressure += 1;
+        await this.#flushLocked();
+      }
+    });
+  }
+
+  async #applyBatch(product: Product, batch: ChangeBatch): Promise<void> {
+    const rows: string[] = [];
+    const entities: string[] = [];
+    for (const event of batch.events) {
+      const keys = this.deps.applier.prefetchKeys(product, event);
+      rows.push(...keys.rows);
+      entities.push(...keys.entities);
+    }
+    await this.deps.routes.fetch(rows);
+    await this.deps.repo.preload(product, entities);
+    for (const event of batch.events) await this.#applyOne(product, event, false);
+    for (const r of batch.rejected) {
+      await this.deps.deadLetters.add(product.name, r.position, r.code, r.reason, r.raw);
+      this.stats.rejected += 1;
+    }
+    this.stats.batches += 1;
+  }
+
+  async #applyOne(product: Product, event: ChangeEvent, ignoreWatermark: boolean): Promise<void> {
+    for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
+      let outcome: ReturnType<Applier['apply']>;
+      try {
+        outcome = this.deps.applier.apply(product, event, {
+          ignoreWatermark,
+          changeHistoryLimit: this.options.changeHistoryLimit,
+        });
+      } catch (err) {
+        if (!isCellarError(err)) throw err;
+        await this.deps.deadLetters.add(product.name, event.position, err.code, err.message, eventToJson(event));
+        this.stats.rejected += 1;
+        return;
+      }
+      switch (outcome.kind) {
+        case 'need':
+          await this.deps.routes.fetch(outcome.rows);
+          await this.deps.repo.preload(product, outcome.entities);
+          continue;
+        case 'park':
+          await this.deps.parking.park(product.name, outcome.waitsFor, event, Date.now() + this.options.orphanWaitMs);
+          this.stats.parked += 1;
+          return;
+        case 'truncate':
+          this.stats.applied += await this.#truncate.run(product, outcome.table, event);
+          return;
+        case 'applied':
+          this.stats.applied += 1;
+          this.stats.lastEventTs.set(product.name, event.ts);
+          await this.#release(outcome.released);
+          return;
+        case 'replay':
+          this.stats.replayed += 1;
+          return;
+        case 'noop':
+          this.stats.noop += 1;
+          return;
+      }
+    }
+    throw new Error(`an event for ${event.table} still needed data after ${MAX_LOAD_ROUNDS} loads`);
+  }
+
+  async #release(waitsFor: readonly string[]): Promise<void> {
+    for (const key of waitsFor) {
+      for (const parked of this.deps.parking.release(key)) {
+        const product = this.deps.productsByName.get(parked.product);
+        if (product) await this.#applyOne(product, parked.event, true);
+      }
+    }
+  }
+
+  async #tick(): Promise<void> {
+    await this.#flushLocked();
+  }
+
+  async #expireOrphans(): Promise<void> {
+    for (const parked of this.deps.parking.expired(Date.now())) {
+      await this.deps.deadLetters.add(
+        parked.product,
+        parked.event.position,
+        'CELLAR_ERR_EVENT_ORPHAN',
+        `a ${parked.event.table} row waited ${this.options.orphanWaitMs} ms for its parent, which never arrived`,
+        eventToJson(parked.event),
+      );
+      this.stats.rejected += 1;
+    }
+  }
+
+  async #flushLocked(): Promise<FlushResult | undefined> {
+    await this.#expireOrphans();
+    const positions = this.#pendingPositions();
+    if (!this.deps.flusher.hasWork && positions.size === 0) return undefined;
+    const merged = new Map([...this.#committed, ...positions]);
+    const result = await this.deps.flusher.flush(positions);
+    this.#committed = merged;
+    this.stats.recordFlush(result);
+    for (const listener of this.#listeners) await listener(result, positions);
+    await this.#acknowledge(positions);
+    return result;
+  }
+
+  #pendingPositions(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [stream, { token }] of this.#applied) if (this.#committed.get(stream) !== token) out.set(stream, token);
+    return out;
+  }
+
+  async #acknowledge(positions: ReadonlyMap<string, string>): Promise<void> {
+    const byConnector = new Map<Connector, Map<string, string>>();
+    for (const [stream, token] of positions) {
+      const owner = this.#owners.get(stream);
+      if (!owner) continue;
+      const map = byConnector.get(owner) ?? new Map<string, string>();
+      map.set(stream, token);
+      byConnector.set(owner, map);
+    }
+    for (const [connector, map] of byConnector) await connector.acknowledge(map);
+  }
+
+  #fail(err: unknown, controller: AbortController): void {
+    this.#failure ??= err;
+    controller.abort();
+  }
+}
