@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { debugEnabled, errorLines, stdio } from './output.js';
 import { registerAuditCommands } from './audit.js';
 import { registerEntityCommands } from './entity.js';
+import { debugEnabled, errorLines, stdio } from './output.js';
 import { registerProductCommands } from './product.js';
 import { registerServeCommands } from './serve.js';
 import { registerSyncCommands } from './sync.js';
