@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import type { Product } from '../product/types.js';
+import { INTERNAL_DDL, META_KEYS, MICRODB_FORMAT, PAGE_SIZE } from './internal-tables.js';
+
+const templates = new WeakMap<Product, Buffer>();
+
+function buildTemplate(product: Product): Buffer {
+  const db = new Database(':memory:');
+  try {
+    // Page size and auto-vacuum only take effect before the first table exists.
+    db.pragma(`page_size = ${PAGE_SIZE}`);
+    db.pragma('auto_vacuum = NONE');
+    db.pragma('journal_mode = MEMORY');
+    const build = db.transaction(() => {
+      for (const table of product.tables) db.exec(table.ddl);
+      for (const ddl of INTERNAL_DDL) db.exec(ddl);
+      const meta = db.prepare('INSERT INTO "_cellar_meta" ("key", "value") VALUES (?, ?)');
+      meta.run(META_KEYS.format, BigInt(MICRODB_FORMAT));
+      meta.run(META_KEYS.product, product.name);
+      meta.run(META_KEYS.productVersion, product.version);
+    });
+    build();
+    return db.serialize();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The empty micro-DB image of a product: every table's DDL plus the internal tables, 512-byte
+ * pages, no auto-vacuum, and `_cellar_meta` holding format, product and product version (but no
+ * entity id). Built once per `Product` object and memoized.
+ *
+ * Caveat: the returned Buffer is shared by every caller (it also serves as the codec's
+ * compression dictionary); never mutate it. `new Database(buffer)` copies it, so opening is safe.
+ */
+export function microDbTemplate(product: Product): Buffer {
+  let image = templates.get(product);
+  if (image === undefined) {
+    image = buildTemplate(product);
+    templates.set(product, image);
+  }
+  return image;
+}
