@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   CELLAR_ERR_KEY_MASTER_INVALID: { status: 500, message: 'the master key is malformed' },
   CELLAR_ERR_KEY_MASTER_WRONG: { status: 500, message: 'the master key does not open this key store' },
   CELLAR_ERR_KEY_NOT_FOUND: { status: 404, message: 'no data key exists for this entity' },
+  CELLAR_ERR_KEY_MASTER_INSECURE: { status: 500, message: 'the master key file is readable by other users' },
+  CELLAR_ERR_KEY_CORRUPT: { status: 500, message: 'a wrapped key in the key store failed authentication' },
   CELLAR_ERR_CODEC_FORMAT: { status: 500, message: 'the blob is not in a format this version can read' },
   CELLAR_ERR_CODEC_TAMPERED: { status: 500, message: 'the blob failed authentication: altered or moved' },
   CELLAR_ERR_CODEC_ROLLBACK: { status: 500, message: 'the blob is older than the version the store expects' },
@@ -23,11 +25,14 @@ export const ERROR_CODES = {
   // store
   CELLAR_ERR_STORE_IO: { status: 503, message: 'the store could not be read or written' },
   CELLAR_ERR_STORE_CLOSED: { status: 503, message: 'the store is closed' },
+  CELLAR_ERR_STORE_SCHEMA: { status: 500, message: 'the store file is not a Cellar store this version can use' },
 
   // micro-databases and entities
   CELLAR_ERR_PRODUCT_NOT_FOUND: { status: 404, message: 'no such data product' },
   CELLAR_ERR_ENTITY_NOT_FOUND: { status: 404, message: 'no such entity' },
   CELLAR_ERR_TABLE_NOT_FOUND: { status: 404, message: 'no such table in this product' },
+  CELLAR_ERR_COLUMN_NOT_FOUND: { status: 400, message: 'no such column in this table' },
+  CELLAR_ERR_MICRODB_IMAGE: { status: 500, message: 'the image is not a micro-DB of this product' },
 
   // sync: change events that cannot be applied (they go to the dead-letter store)
   CELLAR_ERR_EVENT_DECODE: { status: 400, message: 'the change event could not be decoded' },
@@ -43,6 +48,19 @@ export const ERROR_CODES = {
 
   // sync engine
   CELLAR_ERR_SYNC_STOPPED: { status: 503, message: 'the sync engine is stopped' },
+
+  // audit log
+  CELLAR_ERR_AUDIT_IO: { status: 503, message: 'the audit log could not be read or written' },
+  CELLAR_ERR_AUDIT_CLOSED: { status: 503, message: 'the audit log is closed' },
+  CELLAR_ERR_AUDIT_LOCKED: { status: 500, message: 'another writer holds the audit log directory' },
+  CELLAR_ERR_AUDIT_CORRUPT: { status: 500, message: 'the audit log is damaged' },
+  CELLAR_ERR_AUDIT_RECORD_INVALID: { status: 500, message: 'the audit record is invalid' },
+  CELLAR_ERR_AUDIT_QUERY_INVALID: { status: 400, message: 'the audit query is invalid' },
+
+  // auth
+  CELLAR_ERR_AUTH_UNAUTHENTICATED: { status: 401, message: 'no valid credentials were presented' },
+  CELLAR_ERR_AUTH_FORBIDDEN: { status: 403, message: 'no role of the caller allows this action' },
+  CELLAR_ERR_AUTH_CONFIG: { status: 500, message: 'the auth configuration is invalid' },
 
   // generic
   CELLAR_ERR_INTERNAL: { status: 500, message: 'internal error' },
