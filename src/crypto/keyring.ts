@@ -1,0 +1,251 @@
+import { CellarError } from '../errors.js';
+import type { EntityKey } from '../store/blob-store.js';
+import type { KeyStore, WrappedKey } from '../store/key-store.js';
+import { DataKeyCache } from './data-key-cache.js';
+import { IndexHasher } from './index-hasher.js';
+import { KeyArena } from './key-arena.js';
+import { unwrapKeyInto, wrapKey } from './key-wrap.js';
+import type { MasterKey } from './master-key.js';
+import type { SecureKey } from './secure-buffer.js';
+import { assertMasterVersion, loadSystemKey, verifyMasterKey } from './system-keys.js';
+import { SystemSealer } from './system-sealer.js';
+
+export interface KeyringOptions {
+  /** Where the key store lives (e.g. its file path), named in errors. Default `the key store`. */
+  readonly location?: string;
+  /** Unwrapped data keys kept in memory, at most. Default {@link DEFAULT_DATA_KEY_CACHE_SIZE}. */
+  readonly cacheSize?: number;
+}
+
+export { DEFAULT_DATA_KEY_CACHE_SIZE } from './data-key-cache.js';
+
+interface PendingKey {
+  readonly wrapped: WrappedKey;
+  readonly key: SecureKey;
+}
+
+/**
+ * Every key the runtime uses, derived from one master key: the keyed hashes that name entities
+ * and index rows on disk, the per-entity data keys, and the system keys that seal dead letters and
+ * parked events.
+ *
+ * New data keys are not stored at once: they are collected as pending wraps, which the flusher
+ * writes with `keyStore.putMany(keyring.pendingKeys())` BEFORE it commits the blobs encrypted with
+ * them, then releases with `clearPending(written)`. A crash in between leaves a stored key with no
+ * blob, never a blob with no key.
+ *
+ * Caveats: one runtime per key store (system keys are created without a cross-process lock). The
+ * master key stays the caller's; `close()` does not dispose it.
+ */
+export class Keyring {
+  readonly #master: MasterKey;
+  readonly #keyStore: KeyStore;
+  readonly #hasher: IndexHasher;
+  readonly #arena = new KeyArena();
+  readonly #cache: DataKeyCache;
+  readonly #pending = new Map<EntityKey, PendingKey>();
+  readonly #sealer: SystemSealer;
+  /**
+   * Keys forgotten while a `dataKeys` call was waiting on the key store, with the sequence number
+   * of the forget: a call that started earlier must not revive them from its (stale) read.
+   */
+  readonly #forgotten = new Map<EntityKey, number>();
+  #forgetSeq = 0;
+  #inFlight = 0;
+  #closed = false;
+
+  private constructor(
+    master: MasterKey,
+    keyStore: KeyStore,
+    hasher: IndexHasher,
+    cacheSize: number | undefined,
+  ) {
+    this.#master = master;
+    this.#keyStore = keyStore;
+    this.#hasher = hasher;
+    this.#cache = new DataKeyCache(cacheSize);
+    this.#sealer = new SystemSealer(master, keyStore);
+  }
+
+  /**
+   * Opens the keyring: verifies `master` against the key store's check value (recording it on
+   * first use; CELLAR_ERR_KEY_MASTER_WRONG on a mismatch) and loads or creates `system:index`.
+   */
+  static async open(master: MasterKey, keyStore: KeyStore, options: KeyringOptions = {}): Promise<Keyring> {
+    await verifyMasterKey(master, keyStore, options.location ?? 'the key store');
+    const indexKey = await loadSystemKey(master, keyStore, 'index');
+    try {
+      return new Keyring(master, keyStore, IndexHasher.fromIndexKey(indexKey), options.cacheSize);
+    } finally {
+      indexKey.dispose();
+    }
+  }
+
+  /** Version of the master key in use; recorded in every blob header. */
+  get masterVersion(): number {
+    return this.#master.version;
+  }
+
+  /** The entity's key in the stores: hex keyed BLAKE2b-256 of (product, entity id). */
+  entityKey(product: string, entityId: string): EntityKey {
+    this.#assertOpen();
+    return this.#hasher.entityKey(product, entityId);
+  }
+
+  /** A routing-index row key: hex keyed hash of (product, table, primary-key values). */
+  rowKey(product: string, table: string, pk: readonly unknown[]): string {
+    this.#assertOpen();
+    return this.#hasher.rowKey(product, table, pk);
+  }
+
+  /** What a parked child waits for: the {@link Keyring.rowKey} of its parent row. */
+  parentKey(product: string, table: string, pk: readonly unknown[]): string {
+    return this.rowKey(product, table, pk);
+  }
+
+  /** The entity hash for audit records, from its own key (unrelated to {@link Keyring.entityKey}). */
+  hashForAudit(product: string, entityId: string): string {
+    this.#assertOpen();
+    return this.#hasher.auditHash(product, entityId);
+  }
+
+  /**
+   * The data keys of `keys`: from the cache, else unwrapped from the key store; when `create`,
+   * missing ones are generated and become pending wraps. Without `create`, a key with none stored
+   * is absent from the map. Rejects with CELLAR_ERR_KEY_CORRUPT / CELLAR_ERR_KEY_MASTER_WRONG
+   * when a stored key cannot be unwrapped.
+   */
+  async dataKeys(keys: readonly EntityKey[], create: boolean): Promise<Map<EntityKey, SecureKey>> {
+    this.#assertOpen();
+    const found = new Map<EntityKey, SecureKey>();
+    const missing: EntityKey[] = [];
+    for (const id of keys) {
+      if (found.has(id)) continue;
+      const known = this.#known(id);
+      if (known !== undefined) found.set(id, known);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+
+    const ids = [...new Set(missing)];
+    const startSeq = this.#forgetSeq;
+    this.#inFlight += 1;
+    try {
+      const stored = await this.#keyStore.getMany(ids);
+      this.#assertOpen();
+      // One master-key unprotect for the whole batch instead of one per wrap or unwrap.
+      this.#master.key.use(() => this.#resolveMissing(ids, stored, create, startSeq, found));
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#forgotten.clear();
+    }
+    return found;
+  }
+
+  /** The synchronous half of dataKeys: nothing can interleave between the checks and the inserts. */
+  #resolveMissing(
+    ids: readonly EntityKey[],
+    stored: ReadonlyMap<string, WrappedKey>,
+    create: boolean,
+    startSeq: number,
+    found: Map<EntityKey, SecureKey>,
+  ): void {
+    for (const id of ids) {
+      if ((this.#forgotten.get(id) ?? 0) > startSeq) continue;
+      const known = this.#known(id); // another call may have loaded or created it meanwhile
+      if (known !== undefined) {
+        found.set(id, known);
+        continue;
+      }
+      const wrapped = stored.get(id);
+      if (wrapped !== undefined) {
+        const key = this.#unwrap(wrapped);
+        this.#cache.set(id, key);
+        found.set(id, key);
+      } else if (create) {
+        const key = this.#arena.random();
+        const pending = {
+          id,
+          masterVersion: this.#master.version,
+          wrapped: wrapKey(this.#master.key, id, key),
+        };
+        this.#pending.set(id, { wrapped: pending, key });
+        found.set(id, key);
+      }
+    }
+  }
+
+  /** Wraps of data keys created since they were last cleared; write them before the blobs. */
+  pendingKeys(): WrappedKey[] {
+    return [...this.#pending.values()].map((p) => p.wrapped);
+  }
+
+  /**
+   * Marks pending wraps as stored; their keys move to the cache. With `written`, only those (the
+   * list given to `putMany`) — keys created meanwhile stay pending; without, all of them.
+   */
+  clearPending(written?: readonly WrappedKey[]): void {
+    const entries = written === undefined ? [...this.#pending.values()].map((p) => p.wrapped) : written;
+    for (const wrapped of entries) {
+      const pending = this.#pending.get(wrapped.id);
+      if (pending === undefined || !sameBytes(pending.wrapped.wrapped, wrapped.wrapped)) continue;
+      this.#pending.delete(wrapped.id);
+      if (!this.#closed) this.#cache.set(wrapped.id, pending.key);
+    }
+  }
+
+  /** Drops the entity's data key from memory, zeroing it (erasure; delete it from the key store too). */
+  forget(key: EntityKey): void {
+    this.#cache.delete(key);
+    this.#pending.get(key)?.key.dispose();
+    this.#pending.delete(key);
+    if (this.#inFlight > 0) {
+      this.#forgetSeq += 1;
+      this.#forgotten.set(key, this.#forgetSeq);
+    }
+  }
+
+  /**
+   * `plaintext` sealed with the system key `system:<name>` (created on first use) and bound to the
+   * name: a record sealed for one purpose does not open as another.
+   */
+  async sealSystem(name: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    this.#assertOpen();
+    return this.#sealer.seal(name, plaintext);
+  }
+
+  /** The plaintext of a record from {@link Keyring.sealSystem}; CELLAR_ERR_CODEC_TAMPERED when it fails to open. */
+  async openSystem(name: string, sealed: Uint8Array): Promise<Buffer> {
+    this.#assertOpen();
+    return this.#sealer.open(name, sealed);
+  }
+
+  /** Zeroes every key the keyring holds. Keys handed out earlier become unusable. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cache.clear();
+    for (const pending of this.#pending.values()) pending.key.dispose();
+    this.#pending.clear();
+    this.#sealer.close();
+    this.#hasher.dispose();
+    this.#arena.destroy();
+  }
+
+  #known(id: EntityKey): SecureKey | undefined {
+    return this.#pending.get(id)?.key ?? this.#cache.get(id);
+  }
+
+  #unwrap(wrapped: WrappedKey): SecureKey {
+    assertMasterVersion(this.#master, wrapped);
+    return this.#arena.allocate((slot) => unwrapKeyInto(this.#master.key, wrapped.id, wrapped.wrapped, slot));
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CellarError('CELLAR_ERR_INTERNAL', 'the keyring is closed');
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}

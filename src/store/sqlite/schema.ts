@@ -1,0 +1,83 @@
+/**
+ * Schemas of the two embedded store files. Each file is marked with its own SQLite
+ * `application_id`, so a blob store opened as a key store (or any other SQLite file opened as
+ * either) is refused instead of being written into; `user_version` numbers the schema so a later
+ * version can migrate it.
+ */
+
+/** What a store file is and how to create each of its schema versions. */
+export interface StoreSchema {
+  /** Human name used in errors: `blob store`, `key store`. */
+  readonly label: string;
+  /** PRAGMA application_id: 'CLRB' / 'CLRK' as a big-endian int32. */
+  readonly applicationId: number;
+  /** Migrations: index i takes user_version i to i + 1. Their count is the current version. */
+  readonly migrations: readonly string[];
+}
+
+export const BLOB_STORE_SCHEMA: StoreSchema = Object.freeze({
+  label: 'blob store',
+  applicationId: 0x434c5242, // 'CLRB'
+  migrations: Object.freeze([
+    `
+    CREATE TABLE blobs (
+      product    TEXT    NOT NULL,
+      key        TEXT    NOT NULL,
+      version    INTEGER NOT NULL,
+      data       BLOB    NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (product, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE positions (
+      stream TEXT NOT NULL PRIMARY KEY,
+      token  TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE routes (
+      row    TEXT NOT NULL PRIMARY KEY,
+      entity TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE dead_letters (
+      id      INTEGER PRIMARY KEY,
+      stream  TEXT    NOT NULL,
+      token   TEXT    NOT NULL,
+      code    TEXT    NOT NULL,
+      reason  TEXT    NOT NULL,
+      payload BLOB    NOT NULL,
+      at      INTEGER NOT NULL
+    );
+    -- Finds an identical dead letter when a batch is committed twice.
+    CREATE INDEX dead_letters_position ON dead_letters (stream, token);
+
+    CREATE TABLE parked (
+      waits_for  TEXT    NOT NULL,
+      seq        INTEGER NOT NULL,
+      payload    BLOB    NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (waits_for, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX parked_expiry ON parked (expires_at);
+    `,
+  ]),
+});
+
+export const KEY_STORE_SCHEMA: StoreSchema = Object.freeze({
+  label: 'key store',
+  applicationId: 0x434c524b, // 'CLRK'
+  migrations: Object.freeze([
+    `
+    CREATE TABLE keys (
+      id             TEXT    NOT NULL PRIMARY KEY,
+      master_version INTEGER NOT NULL,
+      wrapped        BLOB    NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE checks (
+      master_version INTEGER NOT NULL PRIMARY KEY,
+      value          BLOB    NOT NULL
+    );
+    `,
+  ]),
+});

@@ -1,0 +1,178 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { type DecodeBlobInput, decodeBlob, encodeBlob } from '../../../src/codec/blob-codec.js';
+import { BLOB_HEADER_BYTES, readBlobHeader } from '../../../src/codec/blob-header.js';
+import { SecureKey } from '../../../src/crypto/secure-buffer.js';
+import { CellarError, type ErrorCode } from '../../../src/errors.js';
+import { microImages } from './micro-image.js';
+
+const { image, empty } = microImages();
+const dataKey = SecureKey.random();
+const keyA = 'aa'.repeat(32);
+const keyB = 'bb'.repeat(32);
+
+function encode(
+  version = 3,
+  parts: { key?: string; product?: string; dictionary?: Uint8Array } = {},
+): Buffer {
+  return Buffer.from(
+    encodeBlob({
+      product: parts.product ?? 'customer360',
+      key: parts.key ?? keyA,
+      version,
+      image,
+      dataKey,
+      keyVersion: 1,
+      ...('dictionary' in parts
+        ? parts.dictionary === undefined
+          ? {}
+          : { dictionary: parts.dictionary }
+        : { dictionary: empty }),
+    }),
+  );
+}
+
+function decodeInput(blob: Uint8Array, parts: Partial<DecodeBlobInput> = {}): DecodeBlobInput {
+  return {
+    product: 'customer360',
+    key: keyA,
+    expectedVersion: 3,
+    blob,
+    dataKey,
+    dictionary: empty,
+    ...parts,
+  };
+}
+
+function codeOf(run: () => unknown): ErrorCode | 'none' {
+  try {
+    run();
+    return 'none';
+  } catch (err) {
+    if (err instanceof CellarError) return err.code;
+    throw err;
+  }
+}
+
+describe('blob codec', () => {
+  it('round-trips an image into a blob that opens as the same SQLite database', () => {
+    const blob = encode();
+    const decoded = decodeBlob(decodeInput(blob));
+    expect(decoded.equals(image)).toBe(true);
+    const db = new Database(decoded);
+    expect(db.prepare('SELECT email FROM customers WHERE id = 42').pluck().get()).toBe(
+      'annabelle.os@example.com',
+    );
+    db.close();
+  });
+
+  it('round-trips without a dictionary, and the dictionary makes blobs smaller', () => {
+    const plain = encode(3, { dictionary: undefined });
+    expect(decodeBlob(decodeInput(plain, { dictionary: undefined })).equals(image)).toBe(true);
+    expect(encode().length).toBeLessThan(plain.length);
+  });
+
+  it('writes the header it documents, with a fresh nonce every time', () => {
+    const a = encode(7);
+    const b = encode(7);
+    const header = readBlobHeader(a);
+    expect(a.subarray(0, 4).toString('ascii')).toBe('CLR1');
+    expect(header).toMatchObject({ format: 1, keyVersion: 1, version: 7n });
+    expect(header.dictionaryId).not.toBe(0);
+    expect(readBlobHeader(encode(7, { dictionary: undefined })).dictionaryId).toBe(0);
+    expect(Buffer.from(header.nonce).equals(readBlobHeader(b).nonce)).toBe(false);
+    expect(a.equals(b)).toBe(false);
+  });
+
+  it('never contains the plaintext', () => {
+    for (const blob of [encode(), encode(3, { dictionary: undefined })]) {
+      for (const needle of ['annabelle', '839-22-1234', 'SQLite format 3', 'CREATE TABLE', 'customer360']) {
+        expect(blob.includes(Buffer.from(needle))).toBe(false);
+      }
+    }
+  });
+
+  it('fails as TAMPERED when any byte after the magic and format is altered', () => {
+    const blob = encode();
+    const codes = new Map<number, ErrorCode | 'none'>();
+    for (let i = 0; i < blob.length; i += 1) {
+      const altered = Buffer.from(blob);
+      altered[i] = (altered[i] ?? 0) ^ 0x01;
+      codes.set(
+        i,
+        codeOf(() => decodeBlob(decodeInput(altered))),
+      );
+    }
+    for (const [i, code] of codes)
+      expect([i, code]).toEqual([i, i < 5 ? 'CELLAR_ERR_CODEC_FORMAT' : 'CELLAR_ERR_CODEC_TAMPERED']);
+    // Header, ciphertext and tag were all covered.
+    expect(blob.length).toBeGreaterThan(BLOB_HEADER_BYTES + 16 + 1);
+  });
+
+  it('fails on truncation and on input that is not a blob', () => {
+    const blob = encode();
+    expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, blob.length - 1))))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, BLOB_HEADER_BYTES + 3))))).toBe(
+      'CELLAR_ERR_CODEC_FORMAT',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, 10))))).toBe('CELLAR_ERR_CODEC_FORMAT');
+    expect(codeOf(() => decodeBlob(decodeInput(image)))).toBe('CELLAR_ERR_CODEC_FORMAT');
+    const future = Buffer.from(blob);
+    future[4] = 2;
+    expect(codeOf(() => decodeBlob(decodeInput(future)))).toBe('CELLAR_ERR_CODEC_FORMAT');
+  });
+
+  it("fails as TAMPERED when entity A's blob is opened as entity B or in another product", () => {
+    const blob = encode();
+    expect(codeOf(() => decodeBlob(decodeInput(blob, { key: keyB })))).toBe('CELLAR_ERR_CODEC_TAMPERED');
+    expect(codeOf(() => decodeBlob(decodeInput(blob, { product: 'orders360' })))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+    // The product/key boundary is part of the binding.
+    const shifted = encode(3, { product: 'customer36', key: `0${keyA}` });
+    expect(codeOf(() => decodeBlob(decodeInput(shifted, { product: 'customer36', key: `0${keyA}` })))).toBe(
+      'none',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(shifted, { product: 'customer360', key: keyA })))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+  });
+
+  it('fails as ROLLBACK when an older blob is put back, and TAMPERED when the header is newer', () => {
+    const older = encode(2);
+    expect(codeOf(() => decodeBlob(decodeInput(older, { expectedVersion: 3 })))).toBe(
+      'CELLAR_ERR_CODEC_ROLLBACK',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(encode(4), { expectedVersion: 3 })))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(older, { expectedVersion: 2 })))).toBe('none');
+  });
+
+  it('fails as TAMPERED with the wrong data key', () => {
+    const other = SecureKey.random();
+    expect(codeOf(() => decodeBlob(decodeInput(encode(), { dataKey: other })))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+    other.dispose();
+  });
+
+  it('fails as FORMAT with the wrong dictionary, after authenticating', () => {
+    const blob = encode();
+    const otherDictionary = microImages(0).empty.subarray(0, 1024);
+    expect(codeOf(() => decodeBlob(decodeInput(blob, { dictionary: otherDictionary })))).toBe(
+      'CELLAR_ERR_CODEC_FORMAT',
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(blob, { dictionary: undefined })))).toBe(
+      'CELLAR_ERR_CODEC_FORMAT',
+    );
+  });
+
+  it('rejects versions it cannot record', () => {
+    expect(codeOf(() => encode(-1))).toBe('CELLAR_ERR_INTERNAL');
+    expect(codeOf(() => encode(2 ** 53))).toBe('CELLAR_ERR_INTERNAL');
+    expect(codeOf(() => encode(3, { product: 'a\u0000b' }))).toBe('CELLAR_ERR_INTERNAL');
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BLOB_DEFLATE_LEVEL,
+  compressImage,
+  decompressImage,
+  dictionaryId,
+} from '../../../src/codec/compress.js';
+import { isCellarError } from '../../../src/errors.js';
+import { microImages } from './micro-image.js';
+
+describe('compress', () => {
+  const { image, empty } = microImages(10);
+
+  it('round-trips with and without a dictionary at the chosen level', () => {
+    expect(BLOB_DEFLATE_LEVEL).toBe(3);
+    expect(decompressImage(compressImage(image)).equals(image)).toBe(true);
+    expect(decompressImage(compressImage(image, empty), empty).equals(image)).toBe(true);
+  });
+
+  it('shrinks a small entity well below its page-padded image', () => {
+    const small = microImages(1);
+    expect(compressImage(small.image, small.empty).length).toBeLessThan(small.image.length / 8);
+  });
+
+  it('fingerprints dictionaries: stable, non-zero, distinct, 0 for none', () => {
+    expect(dictionaryId(undefined)).toBe(0);
+    const id = dictionaryId(empty);
+    expect(id).not.toBe(0);
+    expect(dictionaryId(Buffer.from(empty))).toBe(id);
+    expect(dictionaryId(empty.subarray(0, 100))).not.toBe(id);
+  });
+
+  it('fails as FORMAT on a truncated stream rather than returning a prefix', () => {
+    const compressed = compressImage(image);
+    let err: unknown;
+    try {
+      decompressImage(compressed.subarray(0, compressed.length - 4));
+    } catch (e) {
+      err = e;
+    }
+    expect(isCellarError(err, 'CELLAR_ERR_CODEC_FORMAT')).toBe(true);
+  });
+});
