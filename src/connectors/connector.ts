@@ -1,4 +1,4 @@
-import type { ChangeBatch } from '../sync/change-event.js';
+import type { ChangeBatch, RejectedInput } from '../sync/change-event.js';
 
 /**
  * What the engine gives a connector when it starts it.
@@ -36,4 +36,11 @@ export interface Connector {
   start(ctx: ConnectorContext): Promise<void>;
   acknowledge(positions: ReadonlyMap<string, string>): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Optional: told of every input from this connector that ended in the dead-letter store —
+   * rejected at delivery or failing later when applied — so the source can also route it to its
+   * own dead-letter channel (e.g. a Kafka `.dlq` topic). Called before the store commit that
+   * records it; a rejection fails the commit and stops sync.
+   */
+  deadLetter?(input: RejectedInput): Promise<void>;
 }

@@ -26,9 +26,9 @@ export interface Runtime {
 export async function openRuntime(config: CellarConfig, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
   const products = loadProducts(config.products, env);
   const master = loadMasterKey(config.masterKey, env);
-  const { blobs, keys } = await openStores(config.store);
+  const { blobs, keys, keysLocation } = await openStores(config.store);
   try {
-    const keyring = await Keyring.open(master, keys);
+    const keyring = await Keyring.open(master, keys, { location: keysLocation });
     const cache = new EntityCache<EntityHandle>({
       maxEntities: config.cache.maxEntities,
       maxBytes: config.cache.maxBytes,
@@ -42,11 +42,14 @@ export async function openRuntime(config: CellarConfig, env: NodeJS.ProcessEnv =
       keyring,
       repo,
       async close() {
+        keyring.close();
+        master.key.dispose();
         await blobs.close();
         await keys.close();
       },
     };
   } catch (err) {
+    master.key.dispose();
     await blobs.close();
     await keys.close();
     throw err;

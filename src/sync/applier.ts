@@ -39,6 +39,9 @@ interface Target {
  * outcome before anything changes, so an event is applied whole or not at all.
  */
 export class Applier {
+  /** Coerced rows of events seen by {@link prefetchKeys}, reused by {@link apply}. */
+  readonly #coerced = new WeakMap<ChangeEvent, StoredRow>();
+
   constructor(
     private readonly keyring: Keyring,
     private readonly routes: RouteTable,
@@ -52,6 +55,7 @@ export class Applier {
     if (!table || !image) return { rows: [], entities: [] };
     try {
       const row = toStoredRow(table, image, event.hints);
+      this.#coerced.set(event, row);
       const pk = primaryKeyOf(table, row);
       const rows = pk ? [this.#rowKey(product, table.name, pk)] : [];
       const entities: EntityKey[] = [];
@@ -82,7 +86,7 @@ export class Applier {
         `a "${event.op}" event for ${table.name} has no ${event.op === 'd' ? 'before' : 'after'} image`,
       );
     }
-    const row = toStoredRow(table, image, event.hints);
+    const row = this.#coerced.get(event) ?? toStoredRow(table, image, event.hints);
     const pk = requirePrimaryKey(table, row);
     const oldPk = this.#previousKey(table, event, pk);
     const rowKey = this.#rowKey(product, table.name, oldPk);

@@ -56,7 +56,7 @@ export class Flusher {
     const newKeys = this.keyring.pendingKeys();
     if (newKeys.length > 0) {
       await this.keys.putMany(newKeys);
-      this.keyring.clearPending();
+      this.keyring.clearPending(newKeys);
     }
 
     let bytes = 0;

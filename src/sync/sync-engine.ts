@@ -4,7 +4,7 @@ import type { Product } from '../product/types.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Applier } from './applier.js';
-import type { ChangeBatch, ChangeEvent } from './change-event.js';
+import type { ChangeBatch, ChangeEvent, RejectedInput } from './change-event.js';
 import type { DeadLetterQueue } from './dead-letters.js';
 import { eventToJson } from './event-json.js';
 import type { Flusher, FlushResult } from './flusher.js';
@@ -147,10 +147,7 @@ export class SyncEngine {
     await this.deps.routes.fetch(rows);
     await this.deps.repo.preload(product, entities);
     for (const event of batch.events) await this.#applyOne(product, event, false);
-    for (const r of batch.rejected) {
-      await this.deps.deadLetters.add(product.name, r.position, r.code, r.reason, r.raw);
-      this.stats.rejected += 1;
-    }
+    for (const r of batch.rejected) await this.#deadLetter(product.name, r);
     this.stats.batches += 1;
   }
 
@@ -164,8 +161,7 @@ export class SyncEngine {
         });
       } catch (err) {
         if (!isCellarError(err)) throw err;
-        await this.deps.deadLetters.add(product.name, event.position, err.code, err.message, eventToJson(event));
-        this.stats.rejected += 1;
+        await this.#deadLetter(product.name, { position: event.position, code: err.code, reason: err.message, raw: eventToJson(event) });
         return;
       }
       switch (outcome.kind) {
@@ -196,6 +192,12 @@ export class SyncEngine {
     throw new Error(`an event for ${event.table} still needed data after ${MAX_LOAD_ROUNDS} loads`);
   }
 
+  async #deadLetter(product: string, input: RejectedInput): Promise<void> {
+    await this.deps.deadLetters.add(product, input.position, input.code, input.reason, input.raw);
+    this.stats.rejected += 1;
+    await this.#owners.get(input.position.stream)?.deadLetter?.(input);
+  }
+
   async #release(waitsFor: readonly string[]): Promise<void> {
     for (const key of waitsFor) {
       for (const parked of this.deps.parking.release(key)) {
@@ -211,14 +213,12 @@ export class SyncEngine {
 
   async #expireOrphans(): Promise<void> {
     for (const parked of this.deps.parking.expired(Date.now())) {
-      await this.deps.deadLetters.add(
-        parked.product,
-        parked.event.position,
-        'CELLAR_ERR_EVENT_ORPHAN',
-        `a ${parked.event.table} row waited ${this.options.orphanWaitMs} ms for its parent, which never arrived`,
-        eventToJson(parked.event),
-      );
-      this.stats.rejected += 1;
+      await this.#deadLetter(parked.product, {
+        position: parked.event.position,
+        code: 'CELLAR_ERR_EVENT_ORPHAN',
+        reason: `a ${parked.event.table} row waited ${this.options.orphanWaitMs} ms for its parent, which never arrived`,
+        raw: eventToJson(parked.event),
+      });
     }
   }
 

@@ -1,11 +1,13 @@
-import type { Connector, ConnectorContext } from '../../src/connectors/connector.js';
-import type { ChangeBatch, ChangeEvent, Op, RejectedInput, Row } from '../../src/sync/change-event.js';
+import type { ChangeBatch, ChangeEvent, Op, RejectedInput, Row } from '../../sync/change-event.js';
+import type { Connector, ConnectorContext } from '../connector.js';
 
 /**
- * A connector over events held in memory, for engine tests. It honours the contract: resumes
- * strictly after the stored token of its stream and records what it was acknowledged.
+ * A connector over change batches held in memory — for embedding Cellar in a process that already
+ * has its changes, for tests and for benchmarks. It honours the connector contract: it resumes
+ * strictly after the stored token of its stream (tokens are decimal orders) and records what it
+ * was acknowledged.
  */
-export class ArrayConnector implements Connector {
+export class MemoryConnector implements Connector {
   readonly acknowledged: Map<string, string>[] = [];
   resumedFrom: string | undefined;
 
@@ -32,7 +34,7 @@ export class ArrayConnector implements Connector {
   async stop(): Promise<void> {}
 }
 
-/** Builds events on one stream with increasing positions. */
+/** Builds change events on one stream with increasing positions (token = order). */
 export class EventBuilder {
   #order = 0n;
 

@@ -6,18 +6,18 @@ import { openSync } from '../../../src/runtime/open-sync.js';
 import { readEntity } from '../../../src/runtime/read-entity.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
 import type { ChangeBatch } from '../../../src/sync/change-event.js';
-import { ArrayConnector, EventBuilder, batch } from '../../support/array-connector.js';
+import { EventBuilder, MemoryConnector, batch } from '../../../src/connectors/memory/memory-connector.js';
 import { type TempRuntime, tempRuntime } from '../../support/temp-runtime.js';
 
 let temp: TempRuntime;
 afterEach(() => temp?.cleanup());
 
-async function sync(batches: ChangeBatch[], sync?: Record<string, number>): Promise<{ connector: ArrayConnector; deadLetters: number }> {
+async function sync(batches: ChangeBatch[], sync?: Record<string, number>): Promise<{ connector: MemoryConnector; deadLetters: number }> {
   temp ??= tempRuntime({ sync });
   const runtime = await temp.open();
   try {
     const { engine } = await openSync(runtime);
-    const connector = new ArrayConnector('test', batches);
+    const connector = new MemoryConnector('test', batches);
     await engine.run([{ product: runtime.products.get('shop'), connector }], { follow: false });
     return { connector, deadLetters: (await runtime.blobs.deadLetters(100)).total };
   } finally {
@@ -218,7 +218,7 @@ describe('sync engine', () => {
     const runtime = await temp.open();
     try {
       const { engine } = await openSync(runtime);
-      const replaying = new ArrayConnector('replay', [batch(...events)]);
+      const replaying = new MemoryConnector('replay', [batch(...events)]);
       await engine.run([{ product: runtime.products.get('shop'), connector: replaying }], { follow: false });
       expect(engine.stats.replayed).toBe(events.length);
       expect(engine.stats.applied).toBe(0);

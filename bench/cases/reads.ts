@@ -1,0 +1,63 @@
+/**
+ * Entity reads: warm (micro-DB open in the cache) and cold (store → decrypt → decompress → open →
+ * read), for a 15-row customer. Reference: a prepared SQLite point read of one JSON row from an
+ * in-memory table, measured in the same process, so ratios cancel the machine's speed.
+ */
+import Database from 'better-sqlite3';
+import { MemoryConnector, batch } from '../../src/connectors/memory/memory-connector.js';
+import { openSync } from '../../src/runtime/open-sync.js';
+import { benchRuntime } from '../support/bench-runtime.js';
+import { EventBuilder, entityEvents } from '../support/entity-events.js';
+import { report, timeEachMicros, timeEachMicrosAsync } from '../support/stats.js';
+
+const ENTITIES = 2000;
+
+function referencePointRead(): number {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c TEXT)');
+  const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
+  for (let i = 0; i < 1000; i++) insert.run(i, `a${i}`, `b${i}`, `c${i}`);
+  const read = db.prepare("SELECT json_object('id', id, 'a', a, 'b', b, 'c', c) FROM t WHERE id = ?").pluck();
+  return timeEachMicros((i) => read.get(i % 1000), 50_000).p50;
+}
+
+const { runtime, cleanup } = await benchRuntime();
+try {
+  const product = runtime.products.get('customer360');
+  const e = new EventBuilder('bench');
+  const events = [];
+  for (let id = 1; id <= ENTITIES; id++) events.push(...entityEvents(e, id));
+  const { engine } = await openSync(runtime);
+  await engine.run([{ product, connector: new MemoryConnector('bench', [batch(...events)]) }], { follow: false });
+
+  const keys = Array.from({ length: ENTITIES }, (_, i) => runtime.repo.entityKey(product, String(i + 1)));
+  const warmHandle = await runtime.repo.find(product, keys[0] ?? '');
+  if (!warmHandle) throw new Error('benchmark entity missing');
+  const warm = timeEachMicros(() => warmHandle.db.readJson(), 50_000);
+
+  // Cold: each read finds nothing in the cache (and no unwrapped data key in the keyring).
+  runtime.repo.cache.clear();
+  let i = 0;
+  const cold = await timeEachMicrosAsync(async () => {
+    const key = keys[i++ % keys.length] ?? '';
+    runtime.repo.cache.delete(key);
+    runtime.keyring.forget(key);
+    const handle = await runtime.repo.find(product, key);
+    handle?.db.readJson();
+  }, ENTITIES);
+
+  const reference = referencePointRead();
+  report({
+    case: 'reads',
+    warm_read_p50_us: warm.p50,
+    warm_read_p99_us: warm.p99,
+    cold_read_p50_us: cold.p50,
+    cold_read_p99_us: cold.p99,
+    ref_point_read_p50_us: reference,
+    warm_read_ratio: warm.p50 / reference,
+    cold_read_ratio: cold.p50 / reference,
+    rows_per_entity: 15,
+  });
+} finally {
+  await cleanup();
+}
