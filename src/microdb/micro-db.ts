@@ -49,6 +49,8 @@ export class MicroDb {
   readonly #db: Database.Database;
   readonly #statements: StatementCache;
   readonly #internal: InternalStore;
+  /** Image bytes when last opened or serialized; {@link byteSize} uses it to stay query-free. */
+  #knownImageBytes = 0;
 
   private constructor(product: Product, db: Database.Database, entityId: string, productVersion: string) {
     this.product = product;
@@ -64,6 +66,7 @@ export class MicroDb {
     const db = openConnection(microDbTemplate(product));
     const microDb = new MicroDb(product, db, entityId, product.version);
     microDb.#internal.setMeta(META_KEYS.entityId, entityId);
+    microDb.#knownImageBytes = microDbTemplate(product).byteLength;
     return microDb;
   }
 
@@ -93,7 +96,9 @@ export class MicroDb {
       if (meta.get(META_KEYS.product) !== product.name) throw imageError(product, 'it names another product');
       const entityId = meta.get(META_KEYS.entityId);
       if (typeof entityId !== 'string') throw imageError(product, 'it has no entity id');
-      return new MicroDb(product, db, entityId, String(meta.get(META_KEYS.productVersion)));
+      const microDb = new MicroDb(product, db, entityId, String(meta.get(META_KEYS.productVersion)));
+      microDb.#knownImageBytes = buffer.byteLength;
+      return microDb;
     } catch (err) {
       db?.close();
       if (err instanceof CellarError) throw err;
@@ -238,7 +243,9 @@ export class MicroDb {
 
   /** The whole image, ready for the codec. */
   serialize(): Buffer {
-    return this.#db.serialize();
+    const image = this.#db.serialize();
+    this.#knownImageBytes = image.byteLength;
+    return image;
   }
 
   /** Exact bytes of the image (pages × page size): what {@link serialize} returns. */
@@ -253,7 +260,9 @@ export class MicroDb {
    * many times over. The entity cache bounds memory with it.
    */
   byteSize(): number {
-    return this.imageSize() + CONNECTION_BYTES + this.#statements.size * STATEMENT_BYTES;
+    // The image size as of the last open or serialize: exact after every flush, and reading it
+    // costs no query on the cold-read path.
+    return this.#knownImageBytes + CONNECTION_BYTES + this.#statements.size * STATEMENT_BYTES;
   }
 
   /** Rebuilds the image without free pages (after many deletes). */
