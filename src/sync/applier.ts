@@ -39,8 +39,8 @@ interface Target {
  * outcome before anything changes, so an event is applied whole or not at all.
  */
 export class Applier {
-  /** Coerced rows of events seen by {@link prefetchKeys}, reused by {@link apply}. */
-  readonly #coerced = new WeakMap<ChangeEvent, StoredRow>();
+  /** Coerced rows and row hashes of events seen by {@link prefetchKeys}, reused by {@link apply}. */
+  readonly #coerced = new WeakMap<ChangeEvent, { readonly row: StoredRow; readonly rowKey?: string }>();
 
   constructor(
     private readonly keyring: Keyring,
@@ -55,9 +55,10 @@ export class Applier {
     if (!table || !image) return { rows: [], entities: [] };
     try {
       const row = toStoredRow(table, image, event.hints);
-      this.#coerced.set(event, row);
       const pk = primaryKeyOf(table, row);
-      const rows = pk ? [this.#rowKey(product, table.name, pk)] : [];
+      const rowKey = pk ? this.#rowKey(product, table.name, pk) : undefined;
+      this.#coerced.set(event, { row, rowKey });
+      const rows = rowKey ? [rowKey] : [];
       const entities: EntityKey[] = [];
       const route = table.route;
       if (route.kind === 'parent') {
@@ -86,10 +87,11 @@ export class Applier {
         `a "${event.op}" event for ${table.name} has no ${event.op === 'd' ? 'before' : 'after'} image`,
       );
     }
-    const row = this.#coerced.get(event) ?? toStoredRow(table, image, event.hints);
+    const seen = this.#coerced.get(event);
+    const row = seen?.row ?? toStoredRow(table, image, event.hints);
     const pk = requirePrimaryKey(table, row);
     const oldPk = this.#previousKey(table, event, pk);
-    const rowKey = this.#rowKey(product, table.name, oldPk);
+    const rowKey = oldPk === pk && seen?.rowKey ? seen.rowKey : this.#rowKey(product, table.name, oldPk);
     const current = this.routes.lookup(rowKey);
     const rows = current === undefined ? [rowKey] : [];
 
