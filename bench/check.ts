@@ -25,14 +25,19 @@ function within(value: number, limit: Limit): boolean {
 }
 
 function describe(limit: Limit): string {
-  return [limit.min !== undefined ? `≥ ${limit.min}` : '', limit.max !== undefined ? `≤ ${limit.max}` : ''].filter(Boolean).join(' ');
+  return [limit.min !== undefined ? `≥ ${limit.min}` : '', limit.max !== undefined ? `≤ ${limit.max}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
-const budget = JSON.parse(readFileSync(fileURLToPath(new URL('./budget.json', import.meta.url)), 'utf8')) as { figures: Figure[] };
+const budget = JSON.parse(readFileSync(fileURLToPath(new URL('./budget.json', import.meta.url)), 'utf8')) as {
+  figures: Figure[];
+};
 const fromFile = process.argv.indexOf('--results');
 const results: readonly CaseResult[] =
   fromFile > 0
-    ? (JSON.parse(readFileSync(process.argv[fromFile + 1] ?? '', 'utf8')) as { results: CaseResult[] }).results
+    ? (JSON.parse(readFileSync(process.argv[fromFile + 1] ?? '', 'utf8')) as { results: CaseResult[] })
+        .results
     : runCases([...new Set(budget.figures.map((f) => f.case))]);
 
 let regressions = 0;
@@ -42,10 +47,14 @@ for (const f of budget.figures) {
   const ratio = Number(result?.[f.ratio.figure]);
   const guard = within(ratio, f.ratio);
   if (!guard) regressions += 1;
-  const design = within(value, f.design) ? 'within DESIGN budget' : `outside DESIGN budget ${describe(f.design)}`;
+  const design = within(value, f.design)
+    ? 'within DESIGN budget'
+    : `outside DESIGN budget ${describe(f.design)}`;
   process.stdout.write(
     `${guard ? 'ok  ' : 'FAIL'} ${f.case} ${f.figure} = ${value.toFixed(2)} (${design}); guard ${f.ratio.figure} = ${ratio.toFixed(4)} must be ${describe(f.ratio)}\n`,
   );
 }
-process.stdout.write(regressions === 0 ? 'bench:check: no regression\n' : `bench:check: ${regressions} regression(s)\n`);
+process.stdout.write(
+  regressions === 0 ? 'bench:check: no regression\n' : `bench:check: ${regressions} regression(s)\n`,
+);
 process.exitCode = regressions === 0 ? 0 : 1;

@@ -31,7 +31,13 @@ export function runCases(names: readonly string[]): CaseResult[] {
 }
 
 export function machine() {
-  return { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), arch: arch(), node: process.version };
+  return {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    arch: arch(),
+    node: process.version,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -43,7 +49,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const table = renderTable(doc);
   writeFileSync(
     `${HERE}README.md`,
-    readme.replace(/<!-- results -->[\s\S]*<!-- \/results -->/, `<!-- results -->\n${table}\n<!-- /results -->`),
+    readme.replace(
+      /<!-- results -->[\s\S]*<!-- \/results -->/,
+      `<!-- results -->\n${table}\n<!-- /results -->`,
+    ),
   );
   process.stdout.write(`${table}\n`);
 }

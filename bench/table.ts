@@ -9,10 +9,20 @@ interface Doc {
 const ROWS: readonly [string, string, string, string][] = [
   ['reads', 'warm_read_p50_us', 'warm in-process entity read (15 rows), p50 µs', '≤ 20'],
   ['reads', 'cold_read_p50_us', 'cold read: store → decrypt → decompress → open → read, p50 µs', '≤ 150'],
-  ['sync-batched', 'events_per_sec', 'sync, batched (snapshot + updates), events/s to durable blobs', '≥ 50,000'],
+  [
+    'sync-batched',
+    'events_per_sec',
+    'sync, batched (snapshot + updates), events/s to durable blobs',
+    '≥ 50,000',
+  ],
   ['sync-per-entity', 'events_per_sec', 'sync, one event per entity, events/s to durable blobs', '≥ 20,000'],
   ['sync-batched', 'blob_bytes_per_entity', 'encrypted blob size per 15-row entity, bytes', '≤ 1,024'],
-  ['sync-batched', 'store_bytes_per_entity', 'store files per 15-row entity (blobs, routing index, keys, WAL), bytes', '—'],
+  [
+    'sync-batched',
+    'store_bytes_per_entity',
+    'store files per 15-row entity (blobs, routing index, keys, WAL), bytes',
+    '—',
+  ],
   ['sync-per-entity', 'blob_bytes_per_entity', 'encrypted blob size per 1-row entity, bytes', '≤ 1,024'],
 ];
 

@@ -4,7 +4,7 @@
  * in-memory table, measured in the same process, so ratios cancel the machine's speed.
  */
 import Database from 'better-sqlite3';
-import { MemoryConnector, batch } from '../../src/connectors/memory/memory-connector.js';
+import { batch, MemoryConnector } from '../../src/connectors/memory/memory-connector.js';
 import { openSync } from '../../src/runtime/open-sync.js';
 import { benchRuntime } from '../support/bench-runtime.js';
 import { EventBuilder, entityEvents } from '../support/entity-events.js';
@@ -28,7 +28,9 @@ try {
   const events = [];
   for (let id = 1; id <= ENTITIES; id++) events.push(...entityEvents(e, id));
   const { engine } = await openSync(runtime);
-  await engine.run([{ product, connector: new MemoryConnector('bench', [batch(...events)]) }], { follow: false });
+  await engine.run([{ product, connector: new MemoryConnector('bench', [batch(...events)]) }], {
+    follow: false,
+  });
 
   const keys = Array.from({ length: ENTITIES }, (_, i) => runtime.repo.entityKey(product, String(i + 1)));
   const warmHandle = await runtime.repo.find(product, keys[0] ?? '');

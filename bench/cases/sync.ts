@@ -6,14 +6,15 @@
  *
  * Usage: sync.ts batched|per-entity
  */
-import Database from 'better-sqlite3';
+
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { MemoryConnector } from '../../src/connectors/memory/memory-connector.js';
 import { openSync } from '../../src/runtime/open-sync.js';
 import type { ChangeBatch, ChangeEvent } from '../../src/sync/change-event.js';
 import { benchRuntime } from '../support/bench-runtime.js';
-import { EventBuilder, customerRow, entityEvents } from '../support/entity-events.js';
+import { customerRow, EventBuilder, entityEvents } from '../support/entity-events.js';
 import { report } from '../support/stats.js';
 
 const BATCH = 1000;
@@ -22,7 +23,9 @@ const workload = process.argv[2] === 'per-entity' ? 'per-entity' : 'batched';
 function referenceUpsertsPerSec(): number {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c INTEGER) WITHOUT ROWID');
-  const upsert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b, c = excluded.c');
+  const upsert = db.prepare(
+    'INSERT INTO t VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET a = excluded.a, b = excluded.b, c = excluded.c',
+  );
   const n = 200_000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) upsert.run(i % 5000, `a${i}`, `b${i}`, i);
@@ -33,7 +36,8 @@ function events(): ChangeEvent[] {
   const e = new EventBuilder('bench');
   const out: ChangeEvent[] = [];
   if (workload === 'per-entity') {
-    for (let id = 1; id <= Number(process.env.N ?? 50_000); id++) out.push(e.create('customers', customerRow(id)));
+    for (let id = 1; id <= Number(process.env.N ?? 50_000); id++)
+      out.push(e.create('customers', customerRow(id)));
     return out;
   }
   const customers = 2500; // 37,500 snapshot events

@@ -34,7 +34,9 @@ export function entityEvents(e: EventBuilder, id: number): ChangeEvent[] {
       }),
     );
     for (let i = 0; i < (ITEMS[o] ?? 1); i++) {
-      events.push(e.event('r', 'order_items', null, { id: item++, order_id: orderId, sku: `SKU-${i}`, qty: i + 1 }));
+      events.push(
+        e.event('r', 'order_items', null, { id: item++, order_id: orderId, sku: `SKU-${i}`, qty: i + 1 }),
+      );
     }
   }
   return events;

@@ -15,7 +15,11 @@ export function summarize(samples: readonly number[]): Summary {
 }
 
 /** Times `fn` once per sample, in microseconds, after a warm-up. */
-export function timeEachMicros(fn: (i: number) => void, samples: number, warmup = Math.min(1000, samples)): Summary {
+export function timeEachMicros(
+  fn: (i: number) => void,
+  samples: number,
+  warmup = Math.min(1000, samples),
+): Summary {
   for (let i = 0; i < warmup; i++) fn(i);
   const out = new Array<number>(samples);
   for (let i = 0; i < samples; i++) {
@@ -26,7 +30,10 @@ export function timeEachMicros(fn: (i: number) => void, samples: number, warmup 
   return summarize(out);
 }
 
-export async function timeEachMicrosAsync(fn: (i: number) => Promise<void>, samples: number): Promise<Summary> {
+export async function timeEachMicrosAsync(
+  fn: (i: number) => Promise<void>,
+  samples: number,
+): Promise<Summary> {
   const out = new Array<number>(samples);
   for (let i = 0; i < samples; i++) {
     const t0 = process.hrtime.bigint();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { openRuntime } from '../runtime/runtime.js';
 import { openSync } from '../runtime/open-sync.js';
+import { openRuntime } from '../runtime/runtime.js';
 import type { SyncEngine } from '../sync/sync-engine.js';
 import { ProgressLine } from './progress.js';
 import { abortOnSignals } from './signals.js';

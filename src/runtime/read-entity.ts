@@ -1,5 +1,6 @@
 import { CellarError } from '../errors.js';
-import type { Product } from '../product/types.js';
+import { maskTransformFor } from '../governance/masking/mask-sql.js';
+import type { MaskPlan, Product } from '../product/types.js';
 import type { EntityHandle } from './entity-handle.js';
 import type { Runtime } from './runtime.js';
 
@@ -18,7 +19,8 @@ export interface EntityDocument {
 /** Finds an entity by product and id; CELLAR_ERR_ENTITY_NOT_FOUND when there is none. */
 export async function findEntity(runtime: Runtime, product: Product, id: string): Promise<EntityHandle> {
   const handle = await runtime.repo.find(product, runtime.repo.entityKey(product, id));
-  if (!handle) throw new CellarError('CELLAR_ERR_ENTITY_NOT_FOUND', `${product.name} has no entity with that id`);
+  if (!handle)
+    throw new CellarError('CELLAR_ERR_ENTITY_NOT_FOUND', `${product.name} has no entity with that id`);
   return handle;
 }
 
@@ -33,21 +35,28 @@ export function checkTables(product: Product, tables: readonly string[] | undefi
   }
 }
 
+/**
+ * Reads one whole entity (or the named tables). With `mask` — a plan from `maskPlanFor` — values
+ * are masked inside SQLite as that plan says (masking must be installed, see `installMasking`);
+ * without it, or with `null` (a clear role), values are shown as stored.
+ */
 export async function readEntity(
   runtime: Runtime,
   productName: string,
   id: string,
   tables?: readonly string[],
+  mask?: MaskPlan | null,
 ): Promise<EntityDocument> {
   const product = runtime.products.get(productName);
   checkTables(product, tables);
   const handle = await findEntity(runtime, product, id);
   const syncedAt = handle.db.syncedAt();
+  const transform = mask === undefined ? undefined : maskTransformFor(product, mask);
   return {
     product: product.name,
     id: handle.entityId,
     version: handle.version,
     syncedAt: syncedAt === undefined ? null : new Date(syncedAt).toISOString(),
-    data: handle.db.read(tables) as Record<string, unknown>,
+    data: handle.db.read(tables, transform) as Record<string, unknown>,
   };
 }

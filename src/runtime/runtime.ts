@@ -23,7 +23,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: CellarConfig, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export async function openRuntime(
+  config: CellarConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Runtime> {
   const products = loadProducts(config.products, env);
   const master = loadMasterKey(config.masterKey, env);
   const { blobs, keys, keysLocation } = await openStores(config.store);

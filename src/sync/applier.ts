@@ -8,11 +8,22 @@ import type { EntityKey } from '../store/blob-store.js';
 import type { ChangeEvent } from './change-event.js';
 import { allRowKeys, moveRowTree } from './entity-moves.js';
 import type { RouteTable } from './route-table.js';
-import { entityIdOf, primaryKeyOf, requirePrimaryKey, type StoredRow, sameKey, toStoredRow } from './stored-row.js';
+import {
+  entityIdOf,
+  primaryKeyOf,
+  requirePrimaryKey,
+  type StoredRow,
+  sameKey,
+  toStoredRow,
+} from './stored-row.js';
 
 /** What applying one event came to. */
 export type ApplyOutcome =
-  | { readonly kind: 'applied'; readonly touched: readonly EntityHandle[]; readonly released: readonly string[] }
+  | {
+      readonly kind: 'applied';
+      readonly touched: readonly EntityHandle[];
+      readonly released: readonly string[];
+    }
   | { readonly kind: 'replay' }
   | { readonly kind: 'noop' }
   | { readonly kind: 'park'; readonly waitsFor: string }
@@ -63,7 +74,8 @@ export class Applier {
       const route = table.route;
       if (route.kind === 'parent') {
         const parentKey = row[route.key];
-        if (parentKey !== undefined && parentKey !== null) rows.push(this.#rowKey(product, route.table, [parentKey]));
+        if (parentKey !== undefined && parentKey !== null)
+          rows.push(this.#rowKey(product, route.table, [parentKey]));
       } else {
         const id = entityIdOf(row[route.column] ?? null);
         if (id !== undefined) entities.push(this.repo.entityKey(product, id));
@@ -77,7 +89,10 @@ export class Applier {
   apply(product: Product, event: ChangeEvent, options: ApplyOptions): ApplyOutcome {
     const table = product.tablesByName.get(event.table);
     if (!table) {
-      throw new CellarError('CELLAR_ERR_EVENT_UNKNOWN_TABLE', `product ${product.name} has no table "${event.table}"`);
+      throw new CellarError(
+        'CELLAR_ERR_EVENT_UNKNOWN_TABLE',
+        `product ${product.name} has no table "${event.table}"`,
+      );
     }
     if (event.op === 't') return { kind: 'truncate', table };
     const image = event.op === 'd' ? event.before : event.after;
@@ -99,10 +114,14 @@ export class Applier {
     if (resolved.kind === 'need-row') rows.push(resolved.row);
     if (rows.length > 0) return { kind: 'need', rows, entities: [] };
 
-    if (event.op === 'd') return this.#delete(product, table, event, oldPk, rowKey, current ?? null, resolved, options);
+    if (event.op === 'd')
+      return this.#delete(product, table, event, oldPk, rowKey, current ?? null, resolved, options);
     if (resolved.kind === 'park') return resolved;
     if (resolved.kind !== 'target') {
-      throw new CellarError('CELLAR_ERR_EVENT_UNROUTABLE', `a ${table.name} row names no entity and none is on record`);
+      throw new CellarError(
+        'CELLAR_ERR_EVENT_UNROUTABLE',
+        `a ${table.name} row names no entity and none is on record`,
+      );
     }
     return this.#upsert(product, table, event, row, pk, oldPk, current ?? null, resolved.target, options);
   }
@@ -130,13 +149,18 @@ export class Applier {
     }
     const source = current && current !== target.key ? this.repo.cached(current) : undefined;
     const touched = source && !source.removed ? [dest, source] : [dest];
-    if (!options.ignoreWatermark && touched.every((h) => h.hasApplied(event.position.stream, event.position.order))) {
+    if (
+      !options.ignoreWatermark &&
+      touched.every((h) => h.hasApplied(event.position.stream, event.position.order))
+    ) {
       return { kind: 'replay' };
     }
 
     let full = row;
     if (source && !source.removed) {
-      const moved = moveRowTree(product, table, oldPk, source, dest, this.routes, (t, k) => this.#rowKey(product, t, k));
+      const moved = moveRowTree(product, table, oldPk, source, dest, this.routes, (t, k) =>
+        this.#rowKey(product, t, k),
+      );
       full = { ...moved, ...row };
     } else if (!sameKey(oldPk, pk)) {
       const previous = dest.db.getRow(table.name, oldPk);
@@ -166,13 +190,15 @@ export class Applier {
     const key = current ?? (table.root && resolved.kind === 'target' ? resolved.target.key : undefined);
     if (!key) return { kind: 'noop' };
     const handle = this.repo.cached(key);
-    if (!handle) return this.repo.isKnownAbsent(key) ? { kind: 'noop' } : { kind: 'need', rows: [], entities: [key] };
+    if (!handle)
+      return this.repo.isKnownAbsent(key) ? { kind: 'noop' } : { kind: 'need', rows: [], entities: [key] };
     if (handle.removed) return { kind: 'noop' };
     if (!options.ignoreWatermark && handle.hasApplied(event.position.stream, event.position.order)) {
       return { kind: 'replay' };
     }
     if (table.root) {
-      for (const { table: t, pk: rowPk } of allRowKeys(handle)) this.routes.set(this.#rowKey(product, t.name, rowPk), null);
+      for (const { table: t, pk: rowPk } of allRowKeys(handle))
+        this.routes.set(this.#rowKey(product, t.name, rowPk), null);
       handle.removed = true;
     } else {
       handle.db.delete(table.name, pk);
@@ -182,11 +208,18 @@ export class Applier {
     return { kind: 'applied', touched: [handle], released: [] };
   }
 
-  #target(product: Product, table: TableDef, row: StoredRow, current: EntityKey | null, isDelete: boolean): Resolved {
+  #target(
+    product: Product,
+    table: TableDef,
+    row: StoredRow,
+    current: EntityKey | null,
+    isDelete: boolean,
+  ): Resolved {
     const route = table.route;
     if (route.kind === 'parent') {
       const parentKey = row[route.key];
-      if (parentKey === undefined || parentKey === null) return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
+      if (parentKey === undefined || parentKey === null)
+        return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
       const parentRow = this.#rowKey(product, route.table, [parentKey]);
       const parent = this.routes.lookup(parentRow);
       if (parent === undefined) return isDelete ? { kind: 'none' } : { kind: 'need-row', row: parentRow };
@@ -204,12 +237,21 @@ export class Applier {
     return before ?? pk;
   }
 
-  #record(touched: readonly EntityHandle[], table: TableDef, event: ChangeEvent, pk: StoredValue[], options: ApplyOptions): void {
+  #record(
+    touched: readonly EntityHandle[],
+    table: TableDef,
+    event: ChangeEvent,
+    pk: StoredValue[],
+    options: ApplyOptions,
+  ): void {
     const { stream, token, order } = event.position;
     for (const handle of touched) {
       handle.markApplied(stream, order);
       if (!handle.removed) {
-        handle.db.recordChange({ op: event.op, table: table.name, pk, stream, token, at: event.ts }, options.changeHistoryLimit);
+        handle.db.recordChange(
+          { op: event.op, table: table.name, pk, stream, token, at: event.ts },
+          options.changeHistoryLimit,
+        );
       }
       this.repo.cache.markDirty(handle.key);
     }

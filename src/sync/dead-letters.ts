@@ -16,9 +16,25 @@ export class DeadLetterQueue {
 
   constructor(private readonly keyring: Keyring) {}
 
-  async add(product: string, position: SourcePosition, code: ErrorCode, reason: string, raw: string): Promise<void> {
-    const payload = await this.keyring.sealSystem(DEAD_LETTER_KEY, Buffer.from(JSON.stringify({ product, raw }), 'utf8'));
-    this.#queued.push({ stream: position.stream, token: position.token, code, reason, payload, at: Date.now() });
+  async add(
+    product: string,
+    position: SourcePosition,
+    code: ErrorCode,
+    reason: string,
+    raw: string,
+  ): Promise<void> {
+    const payload = await this.keyring.sealSystem(
+      DEAD_LETTER_KEY,
+      Buffer.from(JSON.stringify({ product, raw }), 'utf8'),
+    );
+    this.#queued.push({
+      stream: position.stream,
+      token: position.token,
+      code,
+      reason,
+      payload,
+      at: Date.now(),
+    });
     this.#counts.set(code, (this.#counts.get(code) ?? 0) + 1);
   }
 

@@ -9,12 +9,23 @@ import type { DeadLetterQueue } from './dead-letters.js';
 import type { ParkingLot } from './parking-lot.js';
 import type { RouteTable } from './route-table.js';
 
+/** One entity a flush wrote or removed. */
+export interface FlushedEntity {
+  readonly product: string;
+  readonly id: string;
+}
+
 export interface FlushResult {
   readonly entities: number;
   readonly removed: number;
   readonly bytes: number;
   /** Keys of the entities written or removed. */
   readonly keys: readonly EntityKey[];
+  /**
+   * The same entities by product and raw id, in the order of `keys` (the audit log records their
+   * keyed hashes). Held in memory only; never write these ids anywhere in the clear.
+   */
+  readonly entityIds: readonly FlushedEntity[];
   readonly durationMs: number;
 }
 
@@ -37,7 +48,11 @@ export class Flusher {
 
   /** True when there is anything to commit besides positions. */
   get hasWork(): boolean {
-    return this.repo.cache.dirtyCount > 0 || this.deadLetters.pending > 0 || this.routes.pendingEntries().length > 0;
+    return (
+      this.repo.cache.dirtyCount > 0 ||
+      this.deadLetters.pending > 0 ||
+      this.routes.pendingEntries().length > 0
+    );
   }
 
   async flush(positions: ReadonlyMap<string, string>, now = Date.now()): Promise<FlushResult> {
@@ -46,6 +61,8 @@ export class Flusher {
       .dirtyKeys()
       .map((key) => this.repo.cache.get(key))
       .filter((h): h is EntityHandle => h !== undefined);
+    // Read before the commit: removed handles are closed once it succeeds.
+    const entityIds = dirty.map((h) => ({ product: h.product.name, id: h.entityId }));
     const live = dirty.filter((h) => !h.removed);
     const removed = dirty.filter((h) => h.removed);
 
@@ -108,6 +125,7 @@ export class Flusher {
       removed: removed.length,
       bytes,
       keys: dirty.map((h) => h.key),
+      entityIds,
       durationMs: performance.now() - started,
     };
   }

@@ -33,11 +33,19 @@ export class ParkingLot {
   static async open(store: BlobStore, keyring: Keyring): Promise<ParkingLot> {
     const lot = new ParkingLot(keyring);
     for (const stored of await store.expiredParked(Number.MAX_SAFE_INTEGER)) {
-      const { product, event } = JSON.parse((await keyring.openSystem(PARKED_KEY, stored.payload)).toString('utf8')) as {
+      const { product, event } = JSON.parse(
+        (await keyring.openSystem(PARKED_KEY, stored.payload)).toString('utf8'),
+      ) as {
         product: string;
         event: string;
       };
-      lot.#hold({ waitsFor: stored.waitsFor, seq: stored.seq, product, event: eventFromJson(event), expiresAt: stored.expiresAt });
+      lot.#hold({
+        waitsFor: stored.waitsFor,
+        seq: stored.seq,
+        product,
+        event: eventFromJson(event),
+        expiresAt: stored.expiresAt,
+      });
       lot.#seq = Math.max(lot.#seq, stored.seq + 1);
     }
     return lot;

@@ -7,7 +7,11 @@ import type { FieldHint, Row } from './change-event.js';
 export type StoredRow = Readonly<Record<string, StoredValue>>;
 
 /** Coerces a source row image to stored values, ignoring columns the spec does not declare. */
-export function toStoredRow(table: TableDef, image: Row, hints?: Readonly<Record<string, FieldHint>>): StoredRow {
+export function toStoredRow(
+  table: TableDef,
+  image: Row,
+  hints?: Readonly<Record<string, FieldHint>>,
+): StoredRow {
   const row: Record<string, StoredValue> = {};
   for (const name of Object.keys(image)) {
     const column = table.columnsByName.get(name);

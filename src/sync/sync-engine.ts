@@ -38,7 +38,10 @@ export interface SyncEngineDeps {
 }
 
 /** Called after every group commit (the audit log records flushes through it). */
-export type FlushListener = (result: FlushResult, positions: ReadonlyMap<string, string>) => Promise<void> | void;
+export type FlushListener = (
+  result: FlushResult,
+  positions: ReadonlyMap<string, string>,
+) => Promise<void> | void;
 
 const MAX_LOAD_ROUNDS = 4;
 
@@ -121,12 +124,15 @@ export class SyncEngine {
   }
 
   async #deliver(product: Product, connector: Connector, batch: ChangeBatch): Promise<void> {
-    if (this.#failure !== undefined) throw new CellarError('CELLAR_ERR_SYNC_STOPPED', 'sync stopped after an error');
+    if (this.#failure !== undefined)
+      throw new CellarError('CELLAR_ERR_SYNC_STOPPED', 'sync stopped after an error');
     await this.exclusive(async () => {
       await this.#applyBatch(product, batch);
+      this.#noteSourceTime(connector, batch);
       for (const item of [...batch.events.map((e) => e.position), ...batch.rejected.map((r) => r.position)]) {
         const seen = this.#applied.get(item.stream);
-        if (!seen || item.order > seen.order) this.#applied.set(item.stream, { order: item.order, token: item.token });
+        if (!seen || item.order > seen.order)
+          this.#applied.set(item.stream, { order: item.order, token: item.token });
         this.#owners.set(item.stream, connector);
       }
       if (this.deps.repo.cache.dirtyCount >= this.options.maxDirtyEntities) {
@@ -134,6 +140,13 @@ export class SyncEngine {
         await this.#flushLocked();
       }
     });
+  }
+
+  /** Records the newest source time a batch carried, per connector (freshness per source). */
+  #noteSourceTime(connector: Connector, batch: ChangeBatch): void {
+    let newest = this.stats.lastEventTsBySource.get(connector.name) ?? Number.NEGATIVE_INFINITY;
+    for (const event of batch.events) if (event.ts > newest) newest = event.ts;
+    if (Number.isFinite(newest)) this.stats.lastEventTsBySource.set(connector.name, newest);
   }
 
   async #applyBatch(product: Product, batch: ChangeBatch): Promise<void> {
@@ -161,7 +174,12 @@ export class SyncEngine {
         });
       } catch (err) {
         if (!isCellarError(err)) throw err;
-        await this.#deadLetter(product.name, { position: event.position, code: err.code, reason: err.message, raw: eventToJson(event) });
+        await this.#deadLetter(product.name, {
+          position: event.position,
+          code: err.code,
+          reason: err.message,
+          raw: eventToJson(event),
+        });
         return;
       }
       switch (outcome.kind) {
@@ -170,7 +188,12 @@ export class SyncEngine {
           await this.deps.repo.preload(product, outcome.entities);
           continue;
         case 'park':
-          await this.deps.parking.park(product.name, outcome.waitsFor, event, Date.now() + this.options.orphanWaitMs);
+          await this.deps.parking.park(
+            product.name,
+            outcome.waitsFor,
+            event,
+            Date.now() + this.options.orphanWaitMs,
+          );
           this.stats.parked += 1;
           return;
         case 'truncate':
@@ -237,7 +260,8 @@ export class SyncEngine {
 
   #pendingPositions(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [stream, { token }] of this.#applied) if (this.#committed.get(stream) !== token) out.set(stream, token);
+    for (const [stream, { token }] of this.#applied)
+      if (this.#committed.get(stream) !== token) out.set(stream, token);
     return out;
   }
 

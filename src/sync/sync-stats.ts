@@ -16,6 +16,8 @@ export class SyncStats {
   lastFlushAt = 0;
   /** Source commit time of the newest applied event, per product (epoch ms). */
   readonly lastEventTs = new Map<string, number>();
+  /** Source commit time of the newest event applied from each source, by connector name (epoch ms). */
+  readonly lastEventTsBySource = new Map<string, number>();
 
   recordFlush(result: FlushResult): void {
     this.flushes += 1;

@@ -44,7 +44,8 @@ export class TruncateRunner {
     if (handle.removed || handle.hasApplied(stream, order)) return 0;
     // Truncating the root table removes every entity, as deleting each root row would.
     const rows = table.root ? allRowKeys(handle) : rowKeysOf(handle, table);
-    for (const { table: t, pk } of rows) this.routes.set(this.repo.keyring.rowKey(handle.product.name, t.name, pk), null);
+    for (const { table: t, pk } of rows)
+      this.routes.set(this.repo.keyring.rowKey(handle.product.name, t.name, pk), null);
     if (table.root) handle.removed = true;
     else handle.db.truncate(table.name);
     handle.markApplied(stream, order);
@@ -54,5 +55,7 @@ export class TruncateRunner {
 }
 
 function rowKeysOf(handle: EntityHandle, table: TableDef) {
-  return handle.db.allRows(table.name).map((row) => ({ table, pk: table.primaryKey.map((c) => row[c] ?? null) }));
+  return handle.db
+    .allRows(table.name)
+    .map((row) => ({ table, pk: table.primaryKey.map((c) => row[c] ?? null) }));
 }

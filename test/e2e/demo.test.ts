@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,14 +44,21 @@ describe('embedded demo', () => {
     try {
       const actual = await dumpEntities(runtime, 'customer360');
       expect([...actual.keys()].sort()).toEqual([...sample.expected.keys()].sort());
-      for (const [id, expected] of sample.expected) expect(actual.get(id), `customer ${id}`).toEqual(expected);
+      for (const [id, expected] of sample.expected)
+        expect(actual.get(id), `customer ${id}`).toEqual(expected);
     } finally {
       await runtime.close();
     }
   });
 
   it('leaves none of the sample personal data in plain text anywhere under the data directory', () => {
-    const secrets = new Set<string>(['Lovelace', 'ada.lovelace@example.com', '078-05-1120', '+44 20 7946 0018', '1815-12-10']);
+    const secrets = new Set<string>([
+      'Lovelace',
+      'ada.lovelace@example.com',
+      '078-05-1120',
+      '+44 20 7946 0018',
+      '1815-12-10',
+    ]);
     for (const entity of [...sample.expected.values()].slice(0, 200)) {
       secrets.add(entity.customers.email);
       secrets.add(entity.customers.ssn);
@@ -62,7 +69,8 @@ describe('embedded demo', () => {
     expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['cellar.db', 'keys.db', 'master.key']));
     for (const file of files) {
       const text = readFileSync(join(file.parentPath, file.name)).toString('latin1');
-      for (const secret of secrets) expect(text.includes(secret), `${file.name} holds "${secret}"`).toBe(false);
+      for (const secret of secrets)
+        expect(text.includes(secret), `${file.name} holds "${secret}"`).toBe(false);
     }
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Runtime, openRuntime } from '../../src/runtime/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 
 /** A product spec for sync tests: root, entity-column child, parent-routed child and grandchild. */
 export const SHOP_SPEC = `
@@ -55,7 +55,9 @@ export interface TempRuntime {
 }
 
 /** A data directory, config and spec in a fresh temp folder. `open()` may be called repeatedly (restarts). */
-export function tempRuntime(options: { spec?: string; sync?: Record<string, number>; extraConfig?: string } = {}): TempRuntime {
+export function tempRuntime(
+  options: { spec?: string; sync?: Record<string, number>; extraConfig?: string } = {},
+): TempRuntime {
   const dir = mkdtempSync(join(tmpdir(), 'cellar-test-'));
   mkdirSync(join(dir, 'products'));
   writeFileSync(join(dir, 'products', 'shop.yaml'), options.spec ?? SHOP_SPEC);

@@ -1,18 +1,21 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { batch, EventBuilder, MemoryConnector } from '../../../src/connectors/memory/memory-connector.js';
 import { isCellarError } from '../../../src/errors.js';
 import { openSync } from '../../../src/runtime/open-sync.js';
 import { readEntity } from '../../../src/runtime/read-entity.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
 import type { ChangeBatch } from '../../../src/sync/change-event.js';
-import { EventBuilder, MemoryConnector, batch } from '../../../src/connectors/memory/memory-connector.js';
 import { type TempRuntime, tempRuntime } from '../../support/temp-runtime.js';
 
 let temp: TempRuntime;
 afterEach(() => temp?.cleanup());
 
-async function sync(batches: ChangeBatch[], sync?: Record<string, number>): Promise<{ connector: MemoryConnector; deadLetters: number }> {
+async function sync(
+  batches: ChangeBatch[],
+  sync?: Record<string, number>,
+): Promise<{ connector: MemoryConnector; deadLetters: number }> {
   temp ??= tempRuntime({ sync });
   const runtime = await temp.open();
   try {
@@ -134,7 +137,9 @@ describe('sync engine', () => {
         e.update('orders', { id: 11, customer_id: 1, status: 'renumbered' }, { id: 10 }),
       ),
     ]);
-    expect((await read('1'))?.orders).toEqual([{ id: 11, customer_id: 1, total: '3.00', status: 'renumbered' }]);
+    expect((await read('1'))?.orders).toEqual([
+      { id: 11, customer_id: 1, total: '3.00', status: 'renumbered' },
+    ]);
   });
 
   it('removes the entity on a root delete, and can create it again', async () => {
@@ -160,7 +165,10 @@ describe('sync engine', () => {
     temp = tempRuntime();
     const e = new EventBuilder();
     await sync([
-      batch(e.create('order_items', { id: 100, order_id: 10, sku: 'early' }), e.create('orders', { id: 10, customer_id: 1, total: '1', status: 'x' })),
+      batch(
+        e.create('order_items', { id: 100, order_id: 10, sku: 'early' }),
+        e.create('orders', { id: 10, customer_id: 1, total: '1', status: 'x' }),
+      ),
     ]);
     // Both wait: the item for its order, the order for its customer. Parked events survive a restart.
     expect(await read('1')).toBeUndefined();
@@ -197,7 +205,9 @@ describe('sync engine', () => {
     ]);
     const e2 = new EventBuilder();
     for (let i = 0; i < 5; i++) e2.event('r', 'customers', null, ada);
-    await sync([batch(e2.truncate('orders'), e2.create('orders', { id: 30, customer_id: 2, total: '3', status: 'c' }))]);
+    await sync([
+      batch(e2.truncate('orders'), e2.create('orders', { id: 30, customer_id: 2, total: '3', status: 'c' })),
+    ]);
     expect((await read('1'))?.orders).toEqual([]);
     expect((await read('2'))?.orders).toEqual([{ id: 30, customer_id: 2, total: '3.00', status: 'c' }]);
     expect((await read('1'))?.customers).toEqual(ada);
