@@ -62,6 +62,26 @@ export const ERROR_CODES = {
   CELLAR_ERR_AUTH_FORBIDDEN: { status: 403, message: 'no role of the caller allows this action' },
   CELLAR_ERR_AUTH_CONFIG: { status: 500, message: 'the auth configuration is invalid' },
 
+  // query
+  CELLAR_ERR_QUERY_REJECTED: { status: 400, message: 'the query is not an allowed read-only SELECT' },
+  CELLAR_ERR_QUERY_INVALID: { status: 400, message: 'the query or its parameters are invalid' },
+  CELLAR_ERR_QUERY_TIMEOUT: { status: 400, message: 'the query ran past its time limit' },
+  CELLAR_ERR_QUERY_BUSY: { status: 503, message: 'too many queries are waiting to run' },
+
+  // api
+  CELLAR_ERR_REQUEST_INVALID: { status: 400, message: 'the request does not match the route schema' },
+  CELLAR_ERR_REQUEST_TOO_LARGE: { status: 413, message: 'the request body is too large' },
+  CELLAR_ERR_REQUEST_MEDIA_TYPE: { status: 415, message: 'the request body has an unsupported media type' },
+  CELLAR_ERR_ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
+  CELLAR_ERR_RATE_LIMITED: { status: 429, message: 'too many requests from this caller' },
+  CELLAR_ERR_NOT_READY: { status: 503, message: 'the service is not ready' },
+
+  // tokens, erasure and key rotation
+  CELLAR_ERR_TOKEN_COLUMN: { status: 400, message: 'the column is not a tokenized column of this product' },
+  CELLAR_ERR_TOKEN_BATCH: { status: 400, message: 'too many values or tokens in one request' },
+  CELLAR_ERR_KEY_RETIRE_REFUSED: { status: 409, message: 'the master key version cannot be retired yet' },
+  CELLAR_ERR_KEY_ROTATION: { status: 500, message: 'the key rotation cannot go on' },
+
   // generic
   CELLAR_ERR_INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;

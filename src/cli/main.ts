@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.js';
 import { registerEntityCommands } from './entity.js';
+import { registerKeysCommands } from './keys.js';
 import { debugEnabled, errorLines, stdio } from './output.js';
 import { registerProductCommands } from './product.js';
 import { registerServeCommands } from './serve.js';
@@ -30,6 +31,7 @@ registerSyncCommands(program);
 registerServeCommands(program);
 registerEntityCommands(program);
 registerAuditCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);
