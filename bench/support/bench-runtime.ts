@@ -22,7 +22,6 @@ export async function benchRuntime(
       'dataDir: ./data',
       'masterKey: { file: ./data/master.key, createIfMissing: true }',
       `products: [${JSON.stringify(SPEC)}]`,
-      'cache: { maxEntities: 100000, maxBytes: 2GiB }',
       syncYaml ? `sync:\n${syncYaml}` : '',
     ].join('\n'),
   );

@@ -54,8 +54,22 @@ export const SyncSectionSchema = Type.Object(
 /** Port 0 asks the system for any free port (useful in tests). */
 export const PortSchema = Type.Integer({ minimum: 0, maximum: 65535 });
 
+/** `server.rateLimit`: requests per principal (or client address) per window. */
+export const RateLimitSectionSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    max: Type.Optional(Count(1)),
+    timeWindowMs: Type.Optional(Count(1)),
+  },
+  Closed,
+);
+
 export const ServerSectionSchema = Type.Object(
-  { host: Type.Optional(NonEmpty), port: Type.Optional(PortSchema) },
+  {
+    host: Type.Optional(NonEmpty),
+    port: Type.Optional(PortSchema),
+    rateLimit: Type.Optional(RateLimitSectionSchema),
+  },
   Closed,
 );
 

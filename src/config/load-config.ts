@@ -102,6 +102,7 @@ function resolveConfig(raw: ConfigFile, file: string, env: Env, issues: Document
     server: {
       host: envValue(env, 'CELLAR_HOST') ?? raw.server?.host ?? DEFAULT_SERVER_HOST,
       port: port(raw, env, issues),
+      ...(raw.server?.rateLimit === undefined ? {} : { rateLimit: { ...raw.server.rateLimit } }),
     },
     extra,
   };

@@ -46,9 +46,28 @@ export interface SyncConfig {
   readonly changeHistoryLimit: number;
 }
 
+/** Requests one principal (or, before authentication, one client address) may make per window. */
+export const DEFAULT_RATE_LIMIT_MAX = 1000;
+/** The rate limit's window, ms. */
+export const DEFAULT_RATE_LIMIT_WINDOW_MS = 1000;
+
+export interface RateLimitConfig {
+  /** False: no rate limiting (benchmarks). Default true. */
+  readonly enabled: boolean;
+  /** Requests allowed per window. Default {@link DEFAULT_RATE_LIMIT_MAX}. */
+  readonly max: number;
+  /** Window length, ms. Default {@link DEFAULT_RATE_LIMIT_WINDOW_MS}. */
+  readonly timeWindowMs: number;
+}
+
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * Per-principal rate limit, as written (`server.rateLimit`); absent when the file sets none —
+   * the HTTP layer then applies the defaults above.
+   */
+  readonly rateLimit?: Partial<RateLimitConfig>;
 }
 
 export interface CellarConfig {

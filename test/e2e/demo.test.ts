@@ -26,17 +26,26 @@ describe('embedded demo', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints Ada Lovelace with `cellar entity get customer360 1001`', () => {
-    const got = runCli(['entity', 'get', 'customer360', '1001', '--config', config]);
+  it('prints Ada Lovelace with `cellar entity get customer360 1001 --role dpo`', () => {
+    const got = runCli(['entity', 'get', 'customer360', '1001', '--role', 'dpo', '--config', config]);
     expect(got.status, got.stderr).toBe(0);
     const doc = JSON.parse(got.stdout) as { id: string; data: { customers: Record<string, unknown> } };
     expect(doc.id).toBe('1001');
+    // dpo is a clear role: the tokenized SSN shows as its value.
     expect(doc.data.customers).toMatchObject({
       first_name: 'Ada',
       last_name: 'Lovelace',
       email: 'ada.lovelace@example.com',
       ssn: '078-05-1120',
     });
+  });
+
+  it('stores a format-preserving token in place of the SSN', () => {
+    const got = runCli(['entity', 'get', 'customer360', '1001', '--config', config]);
+    expect(got.status, got.stderr).toBe(0);
+    const { ssn } = (JSON.parse(got.stdout) as { data: { customers: { ssn: string } } }).data.customers;
+    expect(ssn).toMatch(/^\d{3}-\d{2}-\d{4}$/);
+    expect(ssn).not.toBe('078-05-1120');
   });
 
   it('ends with exactly the state the sample describes', async () => {

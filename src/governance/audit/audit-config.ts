@@ -4,6 +4,7 @@
  *
  * ```yaml
  * audit:
+ *   enabled: true                # false: no audit log at all (for measurements only)
  *   dir: ./data/audit            # default <dataDir>/audit; relative to the config file's folder
  *   publicKey: 3b6a…             # trusted checkpoint key(s), hex; a string or a list
  *   checkpointEvery: 1000        # records
@@ -30,6 +31,7 @@ export interface AuditSettings {
 }
 
 const KNOWN_KEYS = new Set([
+  'enabled',
   'dir',
   'publicKey',
   'checkpointEvery',
@@ -71,6 +73,25 @@ export function auditSettings(config: CellarConfig): AuditSettings {
     rotateBytes,
     groupCommitMs: integer('groupCommitMs'),
   });
+}
+
+/**
+ * Whether the service writes an audit log: `audit.enabled` (default true). Turning it off is for
+ * measurements (the benchmark compares both); the service then records nothing.
+ * Throws CELLAR_ERR_CONFIG_INVALID naming the file and path when it is not a boolean.
+ */
+export function auditEnabled(config: CellarConfig): boolean {
+  if (config.extra.audit === undefined) return true;
+  auditSettings(config); // checks the section's shape first, naming the path of a problem
+  const enabled = (config.extra.audit as Readonly<Record<string, unknown>>).enabled;
+  if (enabled === undefined) return true;
+  if (typeof enabled !== 'boolean') {
+    throw new CellarError(
+      'CELLAR_ERR_CONFIG_INVALID',
+      `${config.file}: audit.enabled: expected true or false`,
+    );
+  }
+  return enabled;
 }
 
 function publicKeys(
