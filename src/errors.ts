@@ -25,7 +25,10 @@ export const ERROR_CODES = {
   // store
   CELLAR_ERR_STORE_IO: { status: 503, message: 'the store could not be read or written' },
   CELLAR_ERR_STORE_CLOSED: { status: 503, message: 'the store is closed' },
-  CELLAR_ERR_STORE_SCHEMA: { status: 500, message: 'the store file is not a Cellar store this version can use' },
+  CELLAR_ERR_STORE_SCHEMA: {
+    status: 500,
+    message: 'the store file is not a Cellar store this version can use',
+  },
 
   // micro-databases and entities
   CELLAR_ERR_PRODUCT_NOT_FOUND: { status: 404, message: 'no such data product' },
@@ -36,7 +39,10 @@ export const ERROR_CODES = {
 
   // sync: change events that cannot be applied (they go to the dead-letter store)
   CELLAR_ERR_EVENT_DECODE: { status: 400, message: 'the change event could not be decoded' },
-  CELLAR_ERR_EVENT_UNKNOWN_TABLE: { status: 400, message: 'the change event names a table the product does not map' },
+  CELLAR_ERR_EVENT_UNKNOWN_TABLE: {
+    status: 400,
+    message: 'the change event names a table the product does not map',
+  },
   CELLAR_ERR_EVENT_TYPE: { status: 400, message: 'a value does not fit its column type' },
   CELLAR_ERR_EVENT_MISSING_KEY: { status: 400, message: 'the change event lacks a primary key or entity id' },
   CELLAR_ERR_EVENT_ORPHAN: { status: 400, message: 'the parent row never arrived' },

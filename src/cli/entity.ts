@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { loadMasterKey } from '../crypto/master-key.js';
 import { maskPlanFor, planUses } from '../governance/masking/effective-mask.js';
 import { installMasking } from '../governance/masking/mask-install.js';
-import { loadMaskHashKeys, type MaskHashKeys } from '../governance/masking/mask-keys.js';
+import { MASK_SYSTEM_KEY, type MaskHashKeys, maskHashKeysFrom } from '../governance/masking/mask-keys.js';
 import type { MaskPlan } from '../product/types.js';
 import { readEntity } from '../runtime/read-entity.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
@@ -15,12 +14,8 @@ import { openRuntime, type Runtime } from '../runtime/runtime.js';
 async function prepareMasking(runtime: Runtime, plan: MaskPlan | null): Promise<() => void> {
   let keys: MaskHashKeys | undefined;
   if (planUses(plan, 'hash')) {
-    const master = loadMasterKey(runtime.config.masterKey);
-    try {
-      keys = await loadMaskHashKeys(master, runtime.keys);
-    } finally {
-      master.key.dispose();
-    }
+    // Through the keyring: it unwraps with whichever master key version wraps system:mask.
+    keys = maskHashKeysFrom(await runtime.keyring.systemKey(MASK_SYSTEM_KEY));
   }
   const uninstall = installMasking(keys?.keyFor ?? (() => new Uint8Array(0)));
   return () => {

@@ -6,11 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.js';
+import { registerBackfillCommands } from './backfill.js';
 import { registerEntityCommands } from './entity.js';
+import { registerEntityEraseCommands } from './entity-erase.js';
 import { registerKeysCommands } from './keys.js';
+import { registerKeyRotationCommands } from './keys-rotate.js';
 import { debugEnabled, errorLines, stdio } from './output.js';
 import { registerProductCommands } from './product.js';
 import { registerServeCommands } from './serve.js';
+import { registerSourceCommands } from './source.js';
 import { registerSyncCommands } from './sync.js';
 
 function packageVersion(): string {
@@ -23,6 +27,8 @@ const program = new Command()
   .name('cellar')
   .description('Operational data products: one encrypted micro-database per entity, synced and served masked')
   .version(packageVersion())
+  // Root options only before the sub-command: `cellar keys retire --version 1` is the sub-command's.
+  .enablePositionalOptions()
   .showHelpAfterError();
 
 // Sub-commands: one register…Commands(program) call per file of src/cli/.
@@ -32,6 +38,10 @@ registerServeCommands(program);
 registerEntityCommands(program);
 registerAuditCommands(program);
 registerKeysCommands(program);
+registerSourceCommands(program);
+registerBackfillCommands(program);
+registerEntityEraseCommands(program);
+registerKeyRotationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

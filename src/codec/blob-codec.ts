@@ -91,6 +91,82 @@ export function encodeBlob(input: EncodeBlobInput): Uint8Array {
  * CELLAR_ERR_CODEC_ROLLBACK (an authentic blob older than `expectedVersion`).
  */
 export function decodeBlob(input: DecodeBlobInput): Buffer {
+  const { header, compressed } = openBlob(input);
+  try {
+    const given = dictionaryId(input.dictionary);
+    if (header.dictionaryId !== given) {
+      throw new CellarError(
+        'CELLAR_ERR_CODEC_FORMAT',
+        `the blob was compressed with dictionary ${hex32(header.dictionaryId)}, but ${hex32(given)} was given`,
+        {
+          hint: 'decode with the dictionary (empty micro-DB image) of the product version that wrote the blob',
+        },
+      );
+    }
+    return decompressImage(compressed, input.dictionary);
+  } finally {
+    sodium.sodium_memzero(compressed);
+  }
+}
+
+export interface ResealBlobInput extends Omit<DecodeBlobInput, 'dictionary'> {
+  /** The key to encrypt with from now on. */
+  readonly newDataKey: SecureKey;
+  /** The blob version the store will record with the resealed blob (above `expectedVersion`). */
+  readonly newVersion: number;
+  /** Generation of the new data key (u32), recorded in the header. */
+  readonly keyVersion: number;
+}
+
+/**
+ * `blob` re-encrypted under another data key (key rotation with `--reencrypt`), without
+ * decompressing it: same compressed bytes and dictionary id, a fresh nonce, the new version and key
+ * version. Opening fails exactly as in {@link decodeBlob}; the compressed plaintext is zeroed.
+ */
+export function resealBlob(input: ResealBlobInput): Uint8Array {
+  if (!Number.isSafeInteger(input.newVersion) || input.newVersion <= input.expectedVersion) {
+    throw new CellarError(
+      'CELLAR_ERR_INTERNAL',
+      `a resealed blob needs a version above ${input.expectedVersion}`,
+    );
+  }
+  const { header, compressed } = openBlob(input);
+  try {
+    const out = Buffer.allocUnsafeSlow(BLOB_HEADER_BYTES + compressed.length + TAG_BYTES);
+    const nonce = Buffer.alloc(NONCE_BYTES);
+    sodium.randombytes_buf(nonce);
+    writeBlobHeader(out, {
+      format: header.format,
+      keyVersion: input.keyVersion,
+      version: BigInt(input.newVersion),
+      dictionaryId: header.dictionaryId,
+      nonce,
+    });
+    const ad = associatedData(out.subarray(0, BLOB_HEADER_BYTES), input.product, input.key);
+    input.newDataKey.use((k) =>
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        out.subarray(BLOB_HEADER_BYTES),
+        compressed,
+        ad,
+        null,
+        nonce,
+        k,
+      ),
+    );
+    return out;
+  } finally {
+    sodium.sodium_memzero(compressed);
+  }
+}
+
+/**
+ * Authenticates and decrypts a blob, checking its version against the store's: the header and
+ * the compressed image (the caller zeroes it).
+ */
+function openBlob(input: Omit<DecodeBlobInput, 'dictionary'>): {
+  header: ReturnType<typeof readBlobHeader>;
+  compressed: Buffer;
+} {
   const header = readBlobHeader(input.blob);
   const blob = Buffer.from(input.blob.buffer, input.blob.byteOffset, input.blob.byteLength);
   if (blob.length < BLOB_HEADER_BYTES + TAG_BYTES) {
@@ -143,19 +219,10 @@ export function decodeBlob(input: DecodeBlobInput): Buffer {
         },
       );
     }
-    const given = dictionaryId(input.dictionary);
-    if (header.dictionaryId !== given) {
-      throw new CellarError(
-        'CELLAR_ERR_CODEC_FORMAT',
-        `the blob was compressed with dictionary ${hex32(header.dictionaryId)}, but ${hex32(given)} was given`,
-        {
-          hint: 'decode with the dictionary (empty micro-DB image) of the product version that wrote the blob',
-        },
-      );
-    }
-    return decompressImage(compressed, input.dictionary);
-  } finally {
+    return { header, compressed };
+  } catch (err) {
     sodium.sodium_memzero(compressed);
+    throw err;
   }
 }
 

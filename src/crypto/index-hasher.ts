@@ -7,11 +7,12 @@ const INDEX_KDF_CONTEXT = Buffer.from('CLRindex', 'ascii');
 const SUBKEY_ENTITY = 1;
 const SUBKEY_ROW = 2;
 const SUBKEY_AUDIT = 3;
+const SUBKEY_TOKEN = 4;
 const HASH_BYTES = 32;
 
 /**
  * The keyed hashes that stand in for identifiers on disk: entity keys (blob store keys), routing
- * index rows, and audit-log entity hashes. Each uses its own subkey derived from the `system:index`
+ * index rows, token-index entries, and audit-log entity hashes. Each uses its own subkey derived from the `system:index`
  * key, so a hash from one use reveals nothing about, and cannot be matched against, another.
  *
  * Hashes are keyed BLAKE2b-256, hex. The input is each field as a 4-byte big-endian byte length
@@ -25,21 +26,28 @@ export class IndexHasher {
   readonly #entity: SecureKey;
   readonly #row: SecureKey;
   readonly #audit: SecureKey;
+  readonly #token: SecureKey;
 
-  private constructor(entity: SecureKey, row: SecureKey, audit: SecureKey) {
+  private constructor(entity: SecureKey, row: SecureKey, audit: SecureKey, token: SecureKey) {
     this.#entity = entity;
     this.#row = row;
     this.#audit = audit;
+    this.#token = token;
   }
 
-  /** Derives the three subkeys from the index key (which the caller may dispose afterwards). */
+  /** Derives the four subkeys from the index key (which the caller may dispose afterwards). */
   static fromIndexKey(indexKey: SecureKey): IndexHasher {
     const derive = (id: number): SecureKey =>
       SecureKey.fill(
         (out) => indexKey.use((k) => sodium.crypto_kdf_derive_from_key(out, id, INDEX_KDF_CONTEXT, k)),
         'readonly',
       );
-    return new IndexHasher(derive(SUBKEY_ENTITY), derive(SUBKEY_ROW), derive(SUBKEY_AUDIT));
+    return new IndexHasher(
+      derive(SUBKEY_ENTITY),
+      derive(SUBKEY_ROW),
+      derive(SUBKEY_AUDIT),
+      derive(SUBKEY_TOKEN),
+    );
   }
 
   /** Key of an entity in the blob and key stores. */
@@ -59,10 +67,16 @@ export class IndexHasher {
     return keyedHash(this.#audit, [product, entityId]);
   }
 
+  /** Key of a token in the token index. */
+  tokenKey(token: string): string {
+    return keyedHash(this.#token, [token]);
+  }
+
   dispose(): void {
     this.#entity.dispose();
     this.#row.dispose();
     this.#audit.dispose();
+    this.#token.dispose();
   }
 }
 

@@ -6,8 +6,10 @@ import { IndexHasher } from './index-hasher.js';
 import { KeyArena } from './key-arena.js';
 import { unwrapKeyInto, wrapKey } from './key-wrap.js';
 import type { MasterKey } from './master-key.js';
+import { asMasterKeySet, type MasterKeySet } from './rotation/master-key-set.js';
+import { MasterVersionLoader } from './rotation/version-loader.js';
 import type { SecureKey } from './secure-buffer.js';
-import { assertMasterVersion, loadSystemKey, verifyMasterKey } from './system-keys.js';
+import { loadSystemKey, masterFor, verifyMasterKey } from './system-keys.js';
 import { SystemSealer } from './system-sealer.js';
 
 export interface KeyringOptions {
@@ -15,9 +17,18 @@ export interface KeyringOptions {
   readonly location?: string;
   /** Unwrapped data keys kept in memory, at most. Default {@link DEFAULT_DATA_KEY_CACHE_SIZE}. */
   readonly cacheSize?: number;
+  /**
+   * Loads a master key version the keyring does not hold, when a key turns out to be wrapped by it
+   * (a rotation running in another process moved it); verified against its check value before
+   * use. Without it, such a key is CELLAR_ERR_KEY_MASTER_WRONG.
+   */
+  readonly loadVersion?: (version: number) => MasterKey;
 }
 
 export { DEFAULT_DATA_KEY_CACHE_SIZE } from './data-key-cache.js';
+
+/** Name of the system key whose bytes seed the audit checkpoint signer (`system:audit-signing`). */
+export const AUDIT_SIGNING_KEY = 'audit-signing';
 
 interface PendingKey {
   readonly wrapped: WrappedKey;
@@ -25,21 +36,22 @@ interface PendingKey {
 }
 
 /**
- * Every key the runtime uses, derived from one master key: the keyed hashes that name entities
- * and index rows on disk, the per-entity data keys, and the system keys that seal dead letters and
- * parked events.
+ * Every key the runtime uses, derived from the master key: the keyed hashes that name entities,
+ * index rows and tokens on disk, the per-entity data keys, and the system keys that seal dead
+ * letters and parked events. Keys are unwrapped with whichever master key version wrapped them;
+ * new keys are wrapped with the newest (see {@link MasterKeySet}, docs/key-rotation.md).
  *
  * New data keys are not stored at once: they are collected as pending wraps, which the flusher
  * writes with `keyStore.putMany(keyring.pendingKeys())` BEFORE it commits the blobs encrypted with
  * them, then releases with `clearPending(written)`. A crash in between leaves a stored key with no
  * blob, never a blob with no key.
  *
- * Caveats: one runtime per key store (system keys are created without a cross-process lock). The
- * master key stays the caller's; `close()` does not dispose it.
+ * Caveat: one runtime per key store (system keys are created without a cross-process lock).
  */
 export class Keyring {
-  readonly #master: MasterKey;
+  readonly #masters: MasterKeySet;
   readonly #keyStore: KeyStore;
+  readonly #versions: MasterVersionLoader;
   readonly #hasher: IndexHasher;
   readonly #arena = new KeyArena();
   readonly #cache: DataKeyCache;
@@ -55,35 +67,51 @@ export class Keyring {
   #closed = false;
 
   private constructor(
-    master: MasterKey,
+    masters: MasterKeySet,
     keyStore: KeyStore,
     hasher: IndexHasher,
-    cacheSize: number | undefined,
+    options: KeyringOptions,
   ) {
-    this.#master = master;
+    this.#masters = masters;
     this.#keyStore = keyStore;
+    const location = options.location ?? 'the key store';
+    this.#versions = new MasterVersionLoader(masters, keyStore, location, options.loadVersion);
     this.#hasher = hasher;
-    this.#cache = new DataKeyCache(cacheSize);
-    this.#sealer = new SystemSealer(master, keyStore);
+    this.#cache = new DataKeyCache(options.cacheSize);
+    this.#sealer = new SystemSealer(masters, keyStore, (v) => this.#versions.ensure(v));
   }
 
   /**
-   * Opens the keyring: verifies `master` against the key store's check value (recording it on
-   * first use; CELLAR_ERR_KEY_MASTER_WRONG on a mismatch) and loads or creates `system:index`.
+   * Opens the keyring: verifies every master key version against the key store's check value
+   * (recording it on first use; CELLAR_ERR_KEY_MASTER_WRONG on a mismatch) and loads or creates
+   * `system:index`. The keys stay the caller's: `close()` does not dispose them.
    */
-  static async open(master: MasterKey, keyStore: KeyStore, options: KeyringOptions = {}): Promise<Keyring> {
-    await verifyMasterKey(master, keyStore, options.location ?? 'the key store');
-    const indexKey = await loadSystemKey(master, keyStore, 'index');
+  static async open(
+    master: MasterKey | MasterKeySet,
+    keyStore: KeyStore,
+    options: KeyringOptions = {},
+  ): Promise<Keyring> {
+    const masters = asMasterKeySet(master);
+    for (const version of masters.versions()) {
+      await verifyMasterKey(masters.get(version)!, keyStore, options.location ?? 'the key store');
+    }
+    const indexKey = await loadSystemKey(masters, keyStore, 'index');
     try {
-      return new Keyring(master, keyStore, IndexHasher.fromIndexKey(indexKey), options.cacheSize);
+      return new Keyring(masters, keyStore, IndexHasher.fromIndexKey(indexKey), options);
     } finally {
       indexKey.dispose();
     }
   }
 
-  /** Version of the master key in use; recorded in every blob header. */
+  /** Version of the master key that wraps new keys (the newest loaded); recorded in blob headers. */
   get masterVersion(): number {
-    return this.#master.version;
+    return this.#masters.current.version;
+  }
+
+  /** The keyed hash a token is indexed under (never the token itself): hex BLAKE2b-256. */
+  tokenKey(token: string): string {
+    this.#assertOpen();
+    return this.#hasher.tokenKey(token);
   }
 
   /** The entity's key in the stores: hex keyed BLAKE2b-256 of (product, entity id). */
@@ -131,10 +159,15 @@ export class Keyring {
     const startSeq = this.#forgetSeq;
     this.#inFlight += 1;
     try {
+      // Keys made now are wrapped by the newest version, even one a rotation elsewhere just added.
+      if (create) await this.#versions.refresh();
       const stored = await this.#keyStore.getMany(ids);
+      for (const version of new Set([...stored.values()].map((k) => k.masterVersion))) {
+        await this.#versions.ensure(version);
+      }
       this.#assertOpen();
       // One master-key unprotect for the whole batch instead of one per wrap or unwrap.
-      this.#master.key.use(() => this.#resolveMissing(ids, stored, create, startSeq, found));
+      this.#masters.current.key.use(() => this.#resolveMissing(ids, stored, create, startSeq, found));
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#forgotten.clear();
@@ -164,11 +197,8 @@ export class Keyring {
         found.set(id, key);
       } else if (create) {
         const key = this.#arena.random();
-        const pending = {
-          id,
-          masterVersion: this.#master.version,
-          wrapped: wrapKey(this.#master.key, id, key),
-        };
+        const master = this.#masters.current;
+        const pending = { id, masterVersion: master.version, wrapped: wrapKey(master.key, id, key) };
         this.#pending.set(id, { wrapped: pending, key });
         found.set(id, key);
       }
@@ -220,6 +250,25 @@ export class Keyring {
     return this.#sealer.open(name, sealed);
   }
 
+  /**
+   * The 32-byte Ed25519 seed that signs audit checkpoints: the system key `system:audit-signing`,
+   * created and stored on first use, so the checkpoint public key stays the same across restarts
+   * for as long as the key store lives. The caller owns the returned key and must dispose it
+   * (the audit log derives its signer when it opens, so dispose right after).
+   */
+  async auditSigningSeed(): Promise<SecureKey> {
+    return this.systemKey(AUDIT_SIGNING_KEY);
+  }
+
+  /**
+   * The system key `system:<name>`, created and stored on first use, unwrapped with whichever
+   * master key version wraps it. The caller owns the returned key and must dispose it.
+   */
+  async systemKey(name: string): Promise<SecureKey> {
+    this.#assertOpen();
+    return loadSystemKey(this.#masters, this.#keyStore, name, (v) => this.#versions.ensure(v));
+  }
+
   /** Zeroes every key the keyring holds. Keys handed out earlier become unusable. Idempotent. */
   close(): void {
     if (this.#closed) return;
@@ -237,8 +286,8 @@ export class Keyring {
   }
 
   #unwrap(wrapped: WrappedKey): SecureKey {
-    assertMasterVersion(this.#master, wrapped);
-    return this.#arena.allocate((slot) => unwrapKeyInto(this.#master.key, wrapped.id, wrapped.wrapped, slot));
+    const master = masterFor(this.#masters, wrapped);
+    return this.#arena.allocate((slot) => unwrapKeyInto(master.key, wrapped.id, wrapped.wrapped, slot));
   }
 
   #assertOpen(): void {

@@ -3,6 +3,7 @@ import {
   constants,
   fchmodSync,
   fstatSync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -16,8 +17,9 @@ import { decodeKeyText, encodeKeyText } from './key-text.js';
 import { SecureKey } from './secure-buffer.js';
 
 /**
- * Version of the master key. Always 1 until rotation exists; kept in every wrapped key and check
- * value so that rotation can tell old wraps from new.
+ * Version of the first master key (the `masterKey` section). Kept in every wrapped key and check
+ * value so that rotation can tell old wraps from new; rotation adds versions 2, 3, …
+ * (docs/key-rotation.md).
  */
 export const MASTER_KEY_VERSION = 1;
 
@@ -35,7 +37,8 @@ const GENERATE_HINT = 'generate one with `openssl rand -base64 32`';
 /**
  * Loads the master key: from the environment variable `cfg.env` when it is set and non-empty,
  * else from `cfg.file`, else — when `cfg.createIfMissing` — creates `cfg.file` with a random key
- * (mode 0600, missing parent folders 0700).
+ * (mode 0600, missing parent folders 0700). `version` is the version the key is loaded as
+ * (rotation loads versions 2, 3, … from their own variable or file).
  *
  * Errors never include the key text. A key file that group or others can read is refused.
  * Synchronous: it runs once at start-up.
@@ -43,12 +46,13 @@ const GENERATE_HINT = 'generate one with `openssl rand -base64 32`';
 export function loadMasterKey(
   cfg: MasterKeyConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  version: number = MASTER_KEY_VERSION,
 ): MasterKey {
   const fromEnv = env[cfg.env];
   if (fromEnv !== undefined && fromEnv !== '') {
     return {
       key: keyFromText(Buffer.from(fromEnv, 'utf8'), `environment variable ${cfg.env}`),
-      version: MASTER_KEY_VERSION,
+      version,
       source: 'env',
     };
   }
@@ -62,7 +66,7 @@ export function loadMasterKey(
     );
   }
   const existing = readKeyFile(cfg.file);
-  if (existing !== undefined) return { key: existing, version: MASTER_KEY_VERSION, source: 'file' };
+  if (existing !== undefined) return { key: existing, version, source: 'file' };
   if (!cfg.createIfMissing) {
     throw new CellarError(
       'CELLAR_ERR_KEY_MASTER_MISSING',
@@ -73,7 +77,7 @@ export function loadMasterKey(
     );
   }
   const created = createKeyFile(cfg.file);
-  if (created !== undefined) return { key: created, version: MASTER_KEY_VERSION, source: 'created' };
+  if (created !== undefined) return { key: created, version, source: 'created' };
   // Another process created the file between our read and our exclusive create: use theirs.
   const raced = readKeyFile(cfg.file);
   if (raced === undefined) {
@@ -82,7 +86,7 @@ export function loadMasterKey(
       `the key file ${cfg.file} vanished while it was being created`,
     );
   }
-  return { key: raced, version: MASTER_KEY_VERSION, source: 'file' };
+  return { key: raced, version, source: 'file' };
 }
 
 /** The key in `path`, or undefined when the file does not exist. */
@@ -156,6 +160,8 @@ function createKeyFile(path: string): SecureKey | undefined {
     } finally {
       text.fill(0);
     }
+    // Keys get wrapped under this key right after: it must survive a power loss before they do.
+    fsyncSync(fd);
   } catch (err) {
     key.dispose();
     closeSync(fd);
@@ -163,7 +169,21 @@ function createKeyFile(path: string): SecureKey | undefined {
     throw err;
   }
   closeSync(fd);
+  syncFolder(dirname(path));
   return key;
+}
+
+/** Makes a new entry in `dir` durable (best effort where folders cannot be opened, e.g. Windows). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY);
+    fsyncSync(fd);
+  } catch {
+    // Not every platform can fsync a folder; the file itself is already synced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function keyFromText(text: Uint8Array, source: string): SecureKey {

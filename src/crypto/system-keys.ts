@@ -3,7 +3,11 @@ import { CellarError } from '../errors.js';
 import type { KeyStore, WrappedKey } from '../store/key-store.js';
 import { unwrapKeyInto, wrapKey } from './key-wrap.js';
 import type { MasterKey } from './master-key.js';
+import { asMasterKeySet, type MasterKeySet } from './rotation/master-key-set.js';
 import { SecureKey } from './secure-buffer.js';
+
+/** Loads a master key version a key was found wrapped under, when the holder can (rotation). */
+export type EnsureMasterVersion = (version: number) => Promise<void>;
 
 /** The constant the key store's check value is a MAC of. Changing it orphans every key store. */
 const CHECK_INPUT = Buffer.from('cellar/key-store-check/v1', 'ascii');
@@ -43,23 +47,35 @@ export async function verifyMasterKey(
 }
 
 /**
- * Unwraps a stored key into a dedicated secure allocation. Throws CELLAR_ERR_KEY_MASTER_WRONG when
- * another master key version wrapped it, CELLAR_ERR_KEY_CORRUPT when it fails authentication.
+ * Unwraps a stored key into a dedicated secure allocation, with whichever loaded master key version
+ * wrapped it. Throws CELLAR_ERR_KEY_MASTER_WRONG when that version is not loaded,
+ * CELLAR_ERR_KEY_CORRUPT when it fails authentication.
  */
-export function unwrapDedicated(master: MasterKey, stored: WrappedKey): SecureKey {
-  assertMasterVersion(master, stored);
+export function unwrapDedicated(masters: MasterKey | MasterKeySet, stored: WrappedKey): SecureKey {
+  const master = masterFor(masters, stored);
   return SecureKey.fill((out) => unwrapKeyInto(master.key, stored.id, stored.wrapped, out), 'noaccess');
 }
 
 /** Throws CELLAR_ERR_KEY_MASTER_WRONG unless `stored` was wrapped by `master`'s version. */
 export function assertMasterVersion(master: MasterKey, stored: WrappedKey): void {
-  if (stored.masterVersion !== master.version) {
+  masterFor(master, stored);
+}
+
+/**
+ * The loaded master key of the version that wrapped `stored`; CELLAR_ERR_KEY_MASTER_WRONG when
+ * that version is not loaded.
+ */
+export function masterFor(masters: MasterKey | MasterKeySet, stored: WrappedKey): MasterKey {
+  const set = asMasterKeySet(masters);
+  const master = set.get(stored.masterVersion);
+  if (master === undefined) {
     throw new CellarError(
       'CELLAR_ERR_KEY_MASTER_WRONG',
-      `the key ${stored.id} was wrapped by master key version ${stored.masterVersion}, but version ${master.version} is loaded`,
-      { hint: 'load the master key version that wrapped this key store' },
+      `the key ${stored.id} was wrapped by master key version ${stored.masterVersion}, but only version(s) ${set.versions().join(', ')} are loaded`,
+      { hint: 'load the master key version that wrapped this key store (docs/key-rotation.md)' },
     );
   }
+  return master;
 }
 
 /**
@@ -69,10 +85,19 @@ export function assertMasterVersion(master: MasterKey, stored: WrappedKey): void
  * Caveat: two processes creating the same system key at the same moment would each store their
  * own, and the last write wins; one runtime per key store is assumed (as for the embedded store).
  */
-export async function loadSystemKey(master: MasterKey, keyStore: KeyStore, name: string): Promise<SecureKey> {
+export async function loadSystemKey(
+  masters: MasterKey | MasterKeySet,
+  keyStore: KeyStore,
+  name: string,
+  ensureVersion?: EnsureMasterVersion,
+): Promise<SecureKey> {
   const id = `system:${name}` as const;
   const stored = await keyStore.get(id);
-  if (stored !== undefined) return unwrapDedicated(master, stored);
+  if (stored !== undefined) {
+    await ensureVersion?.(stored.masterVersion);
+    return unwrapDedicated(masters, stored);
+  }
+  const master = asMasterKeySet(masters).current;
   const key = SecureKey.random('noaccess');
   try {
     await keyStore.putMany([{ id, masterVersion: master.version, wrapped: wrapKey(master.key, id, key) }]);

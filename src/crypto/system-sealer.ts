@@ -2,8 +2,9 @@ import { CellarError } from '../errors.js';
 import type { KeyStore } from '../store/key-store.js';
 import { openRecord, sealRecord } from './key-wrap.js';
 import type { MasterKey } from './master-key.js';
+import type { MasterKeySet } from './rotation/master-key-set.js';
 import type { SecureKey } from './secure-buffer.js';
-import { loadSystemKey } from './system-keys.js';
+import { type EnsureMasterVersion, loadSystemKey } from './system-keys.js';
 
 /** Names of system keys used for sealing: lowercase words and dashes; `index` is reserved. */
 const SYSTEM_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -15,14 +16,16 @@ const SYSTEM_NAME = /^[a-z][a-z0-9-]{0,62}$/;
  * associated data: a record sealed for one purpose does not open as another.
  */
 export class SystemSealer {
-  readonly #master: MasterKey;
+  readonly #master: MasterKey | MasterKeySet;
   readonly #keyStore: KeyStore;
+  readonly #ensureVersion: EnsureMasterVersion | undefined;
   readonly #keys = new Map<string, Promise<SecureKey>>();
   #closed = false;
 
-  constructor(master: MasterKey, keyStore: KeyStore) {
+  constructor(master: MasterKey | MasterKeySet, keyStore: KeyStore, ensureVersion?: EnsureMasterVersion) {
     this.#master = master;
     this.#keyStore = keyStore;
+    this.#ensureVersion = ensureVersion;
   }
 
   /** `plaintext` sealed under `system:<name>`: format ‖ nonce ‖ ciphertext ‖ tag. */
@@ -70,7 +73,7 @@ export class SystemSealer {
     }
     const known = this.#keys.get(name);
     if (known !== undefined) return known;
-    const loading = loadSystemKey(this.#master, this.#keyStore, name);
+    const loading = loadSystemKey(this.#master, this.#keyStore, name, this.#ensureVersion);
     this.#keys.set(name, loading);
     // A failed load must not be remembered: the next call retries.
     loading.catch(() => {

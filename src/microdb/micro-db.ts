@@ -17,6 +17,7 @@ import { columnOf, quoteIdent, tableOf } from './sql-names.js';
 import { StatementCache } from './statement-cache.js';
 import type { JsonValue, StoredRow, StoredValue } from './stored-value.js';
 import { microDbTemplate } from './template.js';
+import { VaultStore } from './vault-store.js';
 
 export { CONNECTION_BYTES, STATEMENT_BYTES } from './connection.js';
 export type { ChangeRecord, RecordedChange } from './internal-store.js';
@@ -49,6 +50,8 @@ export class MicroDb {
   readonly #db: Database.Database;
   readonly #statements: StatementCache;
   readonly #internal: InternalStore;
+  /** The entity's token vault (`_cellar_vault`): token → column and value. */
+  readonly vault: VaultStore;
   /** Image bytes when last opened or serialized; {@link byteSize} uses it to stay query-free. */
   #knownImageBytes = 0;
 
@@ -59,12 +62,12 @@ export class MicroDb {
     this.productVersion = productVersion;
     this.#statements = new StatementCache(db);
     this.#internal = new InternalStore(this.#statements);
+    this.vault = new VaultStore(this.#statements);
   }
 
   /** A new, empty micro-DB for `entityId`, made from the product's template. */
   static create(product: Product, entityId: string): MicroDb {
-    const db = openConnection(microDbTemplate(product));
-    const microDb = new MicroDb(product, db, entityId, product.version);
+    const microDb = new MicroDb(product, openConnection(microDbTemplate(product)), entityId, product.version);
     microDb.#internal.setMeta(META_KEYS.entityId, entityId);
     microDb.#knownImageBytes = microDbTemplate(product).byteLength;
     return microDb;

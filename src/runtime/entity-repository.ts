@@ -6,6 +6,7 @@ import { MicroDb } from '../microdb/micro-db.js';
 import { microDbTemplate } from '../microdb/template.js';
 import type { Product } from '../product/types.js';
 import type { BlobStore, EntityKey, StoredBlob } from '../store/blob-store.js';
+import type { KeyStore } from '../store/key-store.js';
 import { EntityHandle } from './entity-handle.js';
 
 /**
@@ -15,11 +16,15 @@ import { EntityHandle } from './entity-handle.js';
 export class EntityRepository {
   /** Keys looked up in the store and not found there, since the last {@link forgetAbsent}. */
   readonly #absent = new Set<EntityKey>();
+  /** Of those, the ones suppressed (erased: later events for them are dropped). */
+  readonly #suppressed = new Set<EntityKey>();
 
   constructor(
     private readonly blobs: BlobStore,
     readonly keyring: Keyring,
     readonly cache: EntityCache<EntityHandle>,
+    /** Where erased entities are listed (suppressed); without it, no entity counts as erased. */
+    private readonly keys?: KeyStore,
   ) {}
 
   entityKey(product: Product, entityId: string): EntityKey {
@@ -45,8 +50,19 @@ export class EntityRepository {
     const missing = [...new Set(keys)].filter((key) => !this.cache.get(key));
     if (missing.length === 0) return;
     const blobs = await this.blobs.getMany(product.name, missing);
-    for (const key of missing) if (!blobs.has(key)) this.#absent.add(key);
-    await this.#openAll(product, [...blobs.values()]);
+    // An erased entity counts as absent even when a copy of its blob was put back (a backup
+    // restore): its key is gone, and sync must drop its events, not fail on them.
+    const suppressed = (await this.keys?.suppressed(product.name, missing)) ?? new Set<EntityKey>();
+    for (const key of missing) {
+      if (blobs.has(key) && !suppressed.has(key)) continue;
+      this.#absent.add(key);
+      if (suppressed.has(key)) this.#suppressed.add(key);
+      else this.#suppressed.delete(key);
+    }
+    await this.#openAll(
+      product,
+      [...blobs.values()].filter((blob) => !suppressed.has(blob.key)),
+    );
   }
 
   /** True when the store was asked for this entity and has none (and it was not created since). */
@@ -54,9 +70,33 @@ export class EntityRepository {
     return this.#absent.has(key);
   }
 
+  /**
+   * True when the entity is known absent because it was erased and is suppressed: sync drops its
+   * events instead of creating it again (see {@link preload}, docs/erasure.md).
+   */
+  isSuppressed(key: EntityKey): boolean {
+    return this.#absent.has(key) && this.#suppressed.has(key);
+  }
+
+  /**
+   * Forgets an entity being erased: drops it from the cache (pending changes included) and, when
+   * `suppressed`, remembers it as absent and suppressed; otherwise (unsuppressed) as unknown, so
+   * the next event looks it up again.
+   */
+  evict(key: EntityKey, suppressed: boolean): void {
+    this.cache.delete(key); // closes its micro-DB
+    this.#absent.delete(key);
+    this.#suppressed.delete(key);
+    if (suppressed) {
+      this.#absent.add(key);
+      this.#suppressed.add(key);
+    }
+  }
+
   /** Drops what {@link isKnownAbsent} remembers (after a commit changed the store). */
   forgetAbsent(): void {
     this.#absent.clear();
+    this.#suppressed.clear();
   }
 
   /**
@@ -71,6 +111,7 @@ export class EntityRepository {
       this.cache.delete(key);
     }
     this.#absent.delete(key);
+    this.#suppressed.delete(key);
     this.cache.set(key, handle, true);
     return handle;
   }

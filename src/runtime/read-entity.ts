@@ -38,7 +38,8 @@ export function checkTables(product: Product, tables: readonly string[] | undefi
 /**
  * Reads one whole entity (or the named tables). With `mask` — a plan from `maskPlanFor` — values
  * are masked inside SQLite as that plan says (masking must be installed, see `installMasking`);
- * without it, or with `null` (a clear role), values are shown as stored.
+ * with `null` (a clear role) values are shown as stored, tokenized columns detokenized; without
+ * it, exactly as stored (tokens, not the values they stand for).
  */
 export async function readEntity(
   runtime: Runtime,

@@ -1,6 +1,7 @@
 import type { CellarConfig } from '../config/types.js';
 import { Keyring } from '../crypto/keyring.js';
-import { loadMasterKey } from '../crypto/master-key.js';
+import { loadMasterKeys, loadMasterKeyVersion } from '../crypto/rotation/load-master-keys.js';
+import type { MasterKeySet } from '../crypto/rotation/master-key-set.js';
 import { EntityCache } from '../microdb/entity-cache.js';
 import { loadProducts, type ProductRegistry } from '../product/product-registry.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -28,15 +29,22 @@ export async function openRuntime(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Runtime> {
   const products = loadProducts(config.products, env);
-  const master = loadMasterKey(config.masterKey, env);
   const { blobs, keys, keysLocation } = await openStores(config.store);
+  let master: MasterKeySet | undefined;
   try {
-    const keyring = await Keyring.open(master, keys, { location: keysLocation });
+    // Every master key version the key store still uses (docs/key-rotation.md); versions a
+    // rotation in another process adds later are loaded when first met.
+    master = await loadMasterKeys(config, keys, env);
+    const keyring = await Keyring.open(master, keys, {
+      location: keysLocation,
+      loadVersion: (version) => loadMasterKeyVersion(config, version, env),
+    });
     const cache = new EntityCache<EntityHandle>({
       maxEntities: config.cache.maxEntities,
       maxBytes: config.cache.maxBytes,
     });
-    const repo = new EntityRepository(blobs, keyring, cache);
+    const repo = new EntityRepository(blobs, keyring, cache, keys);
+    const masters = master;
     return {
       config,
       products,
@@ -46,13 +54,13 @@ export async function openRuntime(
       repo,
       async close() {
         keyring.close();
-        master.key.dispose();
+        masters.dispose();
         await blobs.close();
         await keys.close();
       },
     };
   } catch (err) {
-    master.key.dispose();
+    master?.dispose();
     await blobs.close();
     await keys.close();
     throw err;

@@ -50,6 +50,29 @@ export interface ParkedEvent {
   readonly expiresAt: number;
 }
 
+/**
+ * A token-index entry: keyed hash of a token → the entity whose vault holds it. Tokens are
+ * unique across every product, so the hash alone finds the owner.
+ */
+export interface TokenEntry {
+  /** Keyed hash of the token, hex (see `Keyring.tokenKey`); never the token itself. */
+  readonly token: string;
+  /** The owner, or null to remove the entry. */
+  readonly owner: TokenOwner | null;
+}
+
+/** Where a token's value lives: one entity of one product. */
+export interface TokenOwner {
+  readonly product: string;
+  readonly entity: EntityKey;
+}
+
+/** An entity of a product, named by its key. */
+export interface EntityRef {
+  readonly product: string;
+  readonly key: EntityKey;
+}
+
 /** Everything one group commit writes, atomically. */
 export interface CommitBatch {
   readonly puts: readonly StoredBlob[];
@@ -61,6 +84,15 @@ export interface CommitBatch {
   readonly park: readonly ParkedEvent[];
   /** Parked events released (applied or dead-lettered): their (waitsFor, seq). */
   readonly unpark: readonly { readonly waitsFor: string; readonly seq: number }[];
+  /** Token-index changes, in order (the last entry for a token wins). Absent: none. */
+  readonly tokens?: readonly TokenEntry[];
+  /** Entities whose every token-index entry is removed, after {@link tokens}. Absent: none. */
+  readonly dropTokens?: readonly EntityRef[];
+  /**
+   * Entities whose every routing-index entry is removed, after {@link routes} (erasure). Costs a
+   * pass over the routing index per entity: for rare use only. Absent: none.
+   */
+  readonly dropRoutes?: readonly EntityKey[];
 }
 
 export interface BlobStore {
@@ -84,5 +116,7 @@ export interface BlobStore {
   expiredParked(now: number): Promise<ParkedEvent[]>;
   /** Dead letters, newest first, and their total count. */
   deadLetters(limit: number): Promise<{ readonly total: number; readonly items: DeadLetter[] }>;
+  /** Owners of token-index entries (by token hash); unknown hashes are absent from the map. */
+  tokenOwners(tokens: readonly string[]): Promise<Map<string, TokenOwner>>;
   close(): Promise<void>;
 }

@@ -1,12 +1,14 @@
 import type { Keyring } from '../crypto/keyring.js';
 import { CellarError } from '../errors.js';
+import { RowTokenizer } from '../governance/tokens/row-tokens.js';
+import type { Tokenizer } from '../governance/tokens/tokenizer.js';
 import type { StoredValue } from '../microdb/column-values.js';
 import type { Product, TableDef } from '../product/types.js';
 import type { EntityHandle } from '../runtime/entity-handle.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { EntityKey } from '../store/blob-store.js';
 import type { ChangeEvent } from './change-event.js';
-import { allRowKeys, moveRowTree } from './entity-moves.js';
+import { allRowKeys, moveAllRows, moveRowTree } from './entity-moves.js';
 import type { RouteTable } from './route-table.js';
 import {
   entityIdOf,
@@ -28,8 +30,15 @@ export type ApplyOutcome =
   | { readonly kind: 'noop' }
   | { readonly kind: 'park'; readonly waitsFor: string }
   | { readonly kind: 'truncate'; readonly table: TableDef }
-  /** Routes or entities must be loaded first; apply again afterwards. Nothing was changed. */
-  | { readonly kind: 'need'; readonly rows: readonly string[]; readonly entities: readonly EntityKey[] };
+  /** The event's entity was erased and is suppressed: the event is dropped. Nothing was changed. */
+  | { readonly kind: 'suppressed' }
+  /** Routes, entities or token-index entries must be loaded first; apply again. Nothing was changed. */
+  | {
+      readonly kind: 'need';
+      readonly rows: readonly string[];
+      readonly entities: readonly EntityKey[];
+      readonly tokens?: readonly string[];
+    };
 
 export interface ApplyOptions {
   /** Re-applying a parked event: its position is older than the entity's watermark. */
@@ -45,25 +54,34 @@ interface Target {
 
 /**
  * Applies change events to micro-DBs, one at a time and synchronously: routing (root id, entity
- * column, parent row, routing index), upsert/delete, moving rows between entities, watermarks and
- * change history. Everything async (fetching routes, loading entities) is asked for with a `need`
- * outcome before anything changes, so an event is applied whole or not at all.
+ * column, parent row, routing index), upsert/delete, moving rows between entities, tokenize on
+ * write (given a tokenizer), watermarks and change history; events of erased (suppressed) entities
+ * are dropped. Everything async (fetching routes, loading entities, token-index entries) is asked
+ * for with a `need` outcome before anything changes, so an event is applied whole or not at all.
  */
 export class Applier {
   /** Coerced rows and row hashes of events seen by {@link prefetchKeys}, reused by {@link apply}. */
   readonly #coerced = new WeakMap<ChangeEvent, { readonly row: StoredRow; readonly rowKey?: string }>();
+  readonly #tokens: RowTokenizer | undefined;
 
   constructor(
     private readonly keyring: Keyring,
     private readonly routes: RouteTable,
     private readonly repo: EntityRepository,
-  ) {}
+    /** Tokenizes `tokenize` columns on write; without it values are stored as they come. */
+    tokenizer?: Tokenizer,
+  ) {
+    this.#tokens = tokenizer && new RowTokenizer(tokenizer);
+  }
 
-  /** The routing-index rows and entities an event may need, for prefetching a batch. */
-  prefetchKeys(product: Product, event: ChangeEvent): { rows: string[]; entities: EntityKey[] } {
+  /** The routing-index rows, entities and token-index entries an event may need, for prefetching. */
+  prefetchKeys(
+    product: Product,
+    event: ChangeEvent,
+  ): { rows: string[]; entities: EntityKey[]; tokens: string[] } {
     const table = product.tablesByName.get(event.table);
     const image = event.op === 'd' ? event.before : event.after;
-    if (!table || !image) return { rows: [], entities: [] };
+    if (!table || !image) return { rows: [], entities: [], tokens: [] };
     try {
       const row = toStoredRow(table, image, event.hints);
       const pk = primaryKeyOf(table, row);
@@ -80,9 +98,10 @@ export class Applier {
         const id = entityIdOf(row[route.column] ?? null);
         if (id !== undefined) entities.push(this.repo.entityKey(product, id));
       }
-      return { rows, entities };
+      const tokens = event.op === 'd' ? [] : (this.#tokens?.prefetch(event, product, table, row) ?? []);
+      return { rows, entities, tokens };
     } catch {
-      return { rows: [], entities: [] }; // reported when the event is applied
+      return { rows: [], entities: [], tokens: [] }; // reported when the event is applied
     }
   }
 
@@ -143,6 +162,7 @@ export class Applier {
 
     let dest = this.repo.cached(target.key);
     if (!dest || dest.removed) {
+      if (this.repo.isSuppressed(target.key)) return { kind: 'suppressed' };
       if (!table.root) return { kind: 'park', waitsFor: target.key };
       if (target.id === undefined) return { kind: 'noop' };
       dest = this.repo.create(product, target.id, target.key);
@@ -156,16 +176,26 @@ export class Applier {
       return { kind: 'replay' };
     }
 
-    let full = row;
-    if (source && !source.removed) {
-      const moved = moveRowTree(product, table, oldPk, source, dest, this.routes, (t, k) =>
-        this.#rowKey(product, t, k),
-      );
-      full = { ...moved, ...row };
+    const moving = source && !source.removed ? source : undefined;
+    const tokens = this.#tokens?.planRow(event, table, row, { dest, pk, oldPk, moving });
+    if (tokens?.kind === 'need') return { kind: 'need', rows: [], entities: [], tokens: tokens.hashes };
+
+    let full = tokens === undefined ? row : (this.#tokens?.apply(tokens, dest, row) ?? row);
+    if (moving) {
+      const rowKey = (t: string, k: readonly StoredValue[]) => this.#rowKey(product, t, k);
+      const carry = this.#tokens?.carry(moving, dest);
+      const moved = moveRowTree(product, table, oldPk, moving, dest, this.routes, rowKey, carry);
+      if (moved) this.#tokens?.carryUnchanged(table, moving, dest, moved, row);
+      full = { ...moved, ...full };
+      if (table.root) {
+        // The root's key changed: the entity is renamed, and everything it holds goes along.
+        moveAllRows(moving, dest, this.routes, rowKey, carry);
+        moving.removed = true;
+      }
     } else if (!sameKey(oldPk, pk)) {
       const previous = dest.db.getRow(table.name, oldPk);
       dest.db.delete(table.name, oldPk);
-      full = { ...previous, ...row };
+      full = { ...previous, ...full };
     }
     if (!sameKey(oldPk, pk)) this.routes.set(this.#rowKey(product, table.name, oldPk), null);
     dest.db.upsert(table.name, full);
@@ -190,8 +220,10 @@ export class Applier {
     const key = current ?? (table.root && resolved.kind === 'target' ? resolved.target.key : undefined);
     if (!key) return { kind: 'noop' };
     const handle = this.repo.cached(key);
-    if (!handle)
-      return this.repo.isKnownAbsent(key) ? { kind: 'noop' } : { kind: 'need', rows: [], entities: [key] };
+    if (!handle) {
+      if (!this.repo.isKnownAbsent(key)) return { kind: 'need', rows: [], entities: [key] };
+      return this.repo.isSuppressed(key) ? { kind: 'suppressed' } : { kind: 'noop' };
+    }
     if (handle.removed) return { kind: 'noop' };
     if (!options.ignoreWatermark && handle.hasApplied(event.position.stream, event.position.order)) {
       return { kind: 'replay' };

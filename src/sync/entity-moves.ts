@@ -7,6 +7,9 @@ import type { StoredRow } from './stored-row.js';
 /** Computes a routing-index row hash. */
 export type RowKeyFn = (table: string, pk: readonly StoredValue[]) => string;
 
+/** Called for every descendant row moved into the new entity (tokenization carries its tokens). */
+export type MovedRowHook = (table: TableDef, row: StoredRow) => void;
+
 /**
  * Moves one row, and every row that reaches its entity through it (recursively), from one entity
  * to another. Returns the stored row that was moved (undefined when the source did not have it).
@@ -19,11 +22,12 @@ export function moveRowTree(
   to: EntityHandle,
   routes: RouteTable,
   rowKey: RowKeyFn,
+  onMoved?: MovedRowHook,
 ): StoredRow | undefined {
   const row = from.db.getRow(table.name, pk);
   if (!row) return undefined;
   from.db.delete(table.name, pk);
-  moveDescendants(product, table, pk, from, to, routes, rowKey);
+  moveDescendants(product, table, pk, from, to, routes, rowKey, onMoved);
   return row;
 }
 
@@ -35,6 +39,7 @@ function moveDescendants(
   to: EntityHandle,
   routes: RouteTable,
   rowKey: RowKeyFn,
+  onMoved: MovedRowHook | undefined,
 ): void {
   const [parentKey] = pk;
   if (parentKey === undefined || table.primaryKey.length !== 1) return;
@@ -45,8 +50,31 @@ function moveDescendants(
       const childPk = child.primaryKey.map((c) => row[c] ?? null);
       from.db.delete(child.name, childPk);
       to.db.upsert(child.name, row);
+      onMoved?.(child, row);
       routes.set(rowKey(child.name, childPk), to.key);
-      moveDescendants(product, child, childPk, from, to, routes, rowKey);
+      moveDescendants(product, child, childPk, from, to, routes, rowKey, onMoved);
+    }
+  }
+}
+
+/**
+ * Moves every remaining row of `from` into `to` — what a root primary-key change means: the
+ * entity is renamed, and all it holds follows it. The caller then removes `from`.
+ */
+export function moveAllRows(
+  from: EntityHandle,
+  to: EntityHandle,
+  routes: RouteTable,
+  rowKey: RowKeyFn,
+  onMoved?: MovedRowHook,
+): void {
+  for (const table of from.product.tables) {
+    for (const row of from.db.allRows(table.name)) {
+      const pk = table.primaryKey.map((c) => row[c] ?? null);
+      from.db.delete(table.name, pk);
+      to.db.upsert(table.name, row);
+      routes.set(rowKey(table.name, pk), to.key);
+      onMoved?.(table, row);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { encodeBlob } from '../codec/blob-codec.js';
 import type { Keyring } from '../crypto/keyring.js';
+import type { TokenIndex } from '../governance/tokens/token-index.js';
 import { microDbTemplate } from '../microdb/template.js';
 import type { EntityHandle } from '../runtime/entity-handle.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
@@ -44,6 +45,8 @@ export class Flusher {
     private readonly routes: RouteTable,
     private readonly parking: ParkingLot,
     private readonly deadLetters: DeadLetterQueue,
+    /** Token-index claims made by tokenize-on-write; committed with the blobs holding their vaults. */
+    private readonly tokens?: TokenIndex,
   ) {}
 
   /** True when there is anything to commit besides positions. */
@@ -51,7 +54,8 @@ export class Flusher {
     return (
       this.repo.cache.dirtyCount > 0 ||
       this.deadLetters.pending > 0 ||
-      this.routes.pendingEntries().length > 0
+      this.routes.pendingEntries().length > 0 ||
+      (this.tokens?.pendingEntries().length ?? 0) > 0
     );
   }
 
@@ -97,18 +101,25 @@ export class Flusher {
     });
 
     const routes = this.routes.pendingEntries();
+    const tokens = this.tokens?.pendingEntries() ?? [];
     const parked = this.parking.drainChanges();
+    const gone = removed.map((h) => ({ product: h.product.name, key: h.key }));
     await this.blobs.commit({
       puts,
-      deletes: removed.map((h) => ({ product: h.product.name, key: h.key })),
+      deletes: gone,
       routes,
       positions,
       deadLetters: this.deadLetters.drain(),
       park: parked.park,
       unpark: parked.unpark,
+      tokens,
+      // A deleted entity's vault goes with its blob: so do its token-index entries.
+      dropTokens: gone,
     });
 
     this.routes.committed(routes);
+    this.tokens?.committed(tokens);
+    for (const { product, key } of gone) this.tokens?.dropEntity(product, key);
     for (const handle of live) {
       handle.version += 1;
       this.repo.cache.markClean(handle.key);

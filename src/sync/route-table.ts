@@ -30,6 +30,16 @@ export class RouteTable {
     this.#pending.set(row, entity);
   }
 
+  /**
+   * Forgets every routing entry, pending or remembered, that points at `entity` (it was erased;
+   * the store drops its entries in the same step).
+   */
+  dropEntity(entity: EntityKey): void {
+    for (const map of [this.#pending, this.#known]) {
+      for (const [row, owner] of map) if (owner === entity) map.delete(row);
+    }
+  }
+
   /** Loads from the store every row not already known. */
   async fetch(rows: Iterable<string>): Promise<void> {
     const missing = [...new Set(rows)].filter((row) => this.lookup(row) === undefined);

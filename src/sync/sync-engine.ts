@@ -1,5 +1,6 @@
 import type { Connector } from '../connectors/connector.js';
 import { CellarError, isCellarError } from '../errors.js';
+import type { TokenIndex } from '../governance/tokens/token-index.js';
 import type { Product } from '../product/types.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -9,6 +10,7 @@ import type { DeadLetterQueue } from './dead-letters.js';
 import { eventToJson } from './event-json.js';
 import type { Flusher, FlushResult } from './flusher.js';
 import type { ParkingLot } from './parking-lot.js';
+import { PositionBook } from './position-book.js';
 import type { RouteTable } from './route-table.js';
 import { SyncStats } from './sync-stats.js';
 import { TruncateRunner } from './truncate-runner.js';
@@ -35,6 +37,8 @@ export interface SyncEngineDeps {
   readonly parking: ParkingLot;
   readonly deadLetters: DeadLetterQueue;
   readonly productsByName: ReadonlyMap<string, Product>;
+  /** The token index the applier's tokenizer and the flusher share (absent: no tokenization). */
+  readonly tokens?: TokenIndex;
 }
 
 /** Called after every group commit (the audit log records flushes through it). */
@@ -43,7 +47,8 @@ export type FlushListener = (
   positions: ReadonlyMap<string, string>,
 ) => Promise<void> | void;
 
-const MAX_LOAD_ROUNDS = 4;
+/** Load rounds an event may need: routes, entities, token-index entries, redrawn token candidates. */
+const MAX_LOAD_ROUNDS = 8;
 
 /**
  * Runs sources into micro-DBs: applies each delivered batch in order, group-commits dirty
@@ -52,9 +57,7 @@ const MAX_LOAD_ROUNDS = 4;
  */
 export class SyncEngine {
   readonly stats = new SyncStats();
-  readonly #applied = new Map<string, { order: bigint; token: string }>();
-  readonly #owners = new Map<string, Connector>();
-  #committed = new Map<string, string>();
+  readonly #positions = new PositionBook();
   #tail: Promise<unknown> = Promise.resolve();
   #failure: unknown;
   readonly #listeners: FlushListener[] = [];
@@ -81,7 +84,7 @@ export class SyncEngine {
     const controller = new AbortController();
     const abort = () => controller.abort();
     opts.signal?.addEventListener('abort', abort, { once: true });
-    this.#committed = await this.deps.blobs.positions();
+    this.#positions.load(await this.deps.blobs.positions());
     const timer = setInterval(() => {
       void this.exclusive(() => this.#tick()).catch((err) => this.#fail(err, controller));
     }, this.options.flushIntervalMs);
@@ -89,7 +92,7 @@ export class SyncEngine {
       const runs = sources.map(({ product, connector }) =>
         connector
           .start({
-            positions: this.#committed,
+            positions: this.#positions.committed,
             follow: opts.follow,
             signal: controller.signal,
             deliver: (batch) => this.#deliver(product, connector, batch),
@@ -118,23 +121,39 @@ export class SyncEngine {
     return run;
   }
 
+  /**
+   * Runs `fn` alone after making everything applied so far durable: for writes beside sync (erasure,
+   * tokenizing through the API), given the caches they must keep in step with what they write.
+   */
+  isolated<T>(
+    fn: (caches: { routes: RouteTable; tokens: TokenIndex | undefined }) => Promise<T>,
+  ): Promise<T> {
+    return this.exclusive(async () => {
+      await this.#flushLocked();
+      return fn({ routes: this.deps.routes, tokens: this.deps.tokens });
+    });
+  }
+
+  /** The token index sync tokenizes with, shared with the token API (absent: no tokenization). */
+  get tokens(): TokenIndex | undefined {
+    return this.deps.tokens;
+  }
+
   /** Stored positions after the last commit, stream → token. */
   committedPositions(): ReadonlyMap<string, string> {
-    return this.#committed;
+    return this.#positions.committed;
   }
 
   async #deliver(product: Product, connector: Connector, batch: ChangeBatch): Promise<void> {
     if (this.#failure !== undefined)
       throw new CellarError('CELLAR_ERR_SYNC_STOPPED', 'sync stopped after an error');
     await this.exclusive(async () => {
+      const positions = [...batch.events.map((e) => e.position), ...batch.rejected.map((r) => r.position)];
+      // Owners first: applying may dead-letter, and a stream's owner is told of its dead letters.
+      this.#positions.own(positions, connector);
       await this.#applyBatch(product, batch);
       this.#noteSourceTime(connector, batch);
-      for (const item of [...batch.events.map((e) => e.position), ...batch.rejected.map((r) => r.position)]) {
-        const seen = this.#applied.get(item.stream);
-        if (!seen || item.order > seen.order)
-          this.#applied.set(item.stream, { order: item.order, token: item.token });
-        this.#owners.set(item.stream, connector);
-      }
+      this.#positions.applied(positions);
       if (this.deps.repo.cache.dirtyCount >= this.options.maxDirtyEntities) {
         this.stats.backpressure += 1;
         await this.#flushLocked();
@@ -152,13 +171,16 @@ export class SyncEngine {
   async #applyBatch(product: Product, batch: ChangeBatch): Promise<void> {
     const rows: string[] = [];
     const entities: string[] = [];
+    const tokens: string[] = [];
     for (const event of batch.events) {
       const keys = this.deps.applier.prefetchKeys(product, event);
       rows.push(...keys.rows);
       entities.push(...keys.entities);
+      tokens.push(...keys.tokens);
     }
     await this.deps.routes.fetch(rows);
     await this.deps.repo.preload(product, entities);
+    await this.deps.tokens?.fetch(tokens);
     for (const event of batch.events) await this.#applyOne(product, event, false);
     for (const r of batch.rejected) await this.#deadLetter(product.name, r);
     this.stats.batches += 1;
@@ -186,6 +208,7 @@ export class SyncEngine {
         case 'need':
           await this.deps.routes.fetch(outcome.rows);
           await this.deps.repo.preload(product, outcome.entities);
+          await this.deps.tokens?.fetch(outcome.tokens ?? []);
           continue;
         case 'park':
           await this.deps.parking.park(
@@ -210,6 +233,9 @@ export class SyncEngine {
         case 'noop':
           this.stats.noop += 1;
           return;
+        case 'suppressed':
+          this.stats.suppressed += 1;
+          return;
       }
     }
     throw new Error(`an event for ${event.table} still needed data after ${MAX_LOAD_ROUNDS} loads`);
@@ -218,7 +244,7 @@ export class SyncEngine {
   async #deadLetter(product: string, input: RejectedInput): Promise<void> {
     await this.deps.deadLetters.add(product, input.position, input.code, input.reason, input.raw);
     this.stats.rejected += 1;
-    await this.#owners.get(input.position.stream)?.deadLetter?.(input);
+    await this.#positions.owner(input.position.stream)?.deadLetter?.(input);
   }
 
   async #release(waitsFor: readonly string[]): Promise<void> {
@@ -247,34 +273,14 @@ export class SyncEngine {
 
   async #flushLocked(): Promise<FlushResult | undefined> {
     await this.#expireOrphans();
-    const positions = this.#pendingPositions();
+    const positions = this.#positions.pending();
     if (!this.deps.flusher.hasWork && positions.size === 0) return undefined;
-    const merged = new Map([...this.#committed, ...positions]);
     const result = await this.deps.flusher.flush(positions);
-    this.#committed = merged;
+    this.#positions.committedNow(positions);
     this.stats.recordFlush(result);
     for (const listener of this.#listeners) await listener(result, positions);
-    await this.#acknowledge(positions);
+    await this.#positions.acknowledge(positions);
     return result;
-  }
-
-  #pendingPositions(): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const [stream, { token }] of this.#applied)
-      if (this.#committed.get(stream) !== token) out.set(stream, token);
-    return out;
-  }
-
-  async #acknowledge(positions: ReadonlyMap<string, string>): Promise<void> {
-    const byConnector = new Map<Connector, Map<string, string>>();
-    for (const [stream, token] of positions) {
-      const owner = this.#owners.get(stream);
-      if (!owner) continue;
-      const map = byConnector.get(owner) ?? new Map<string, string>();
-      map.set(stream, token);
-      byConnector.set(owner, map);
-    }
-    for (const [connector, map] of byConnector) await connector.acknowledge(map);
   }
 
   #fail(err: unknown, controller: AbortController): void {

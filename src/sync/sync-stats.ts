@@ -6,6 +6,8 @@ export class SyncStats {
   rejected = 0;
   replayed = 0;
   noop = 0;
+  /** Events dropped because their entity was erased (suppressed). */
+  suppressed = 0;
   parked = 0;
   batches = 0;
   flushes = 0;

@@ -13,6 +13,7 @@ import {
   type Product,
   type TableDef,
 } from '../../product/types.js';
+import { detokenizeTransform } from '../tokens/detokenize-transform.js';
 import { applyMask, REDACTED } from './mask-functions.js';
 
 /**
@@ -174,9 +175,11 @@ export function hasMasks(plan: MaskPlan): boolean {
 }
 
 /**
- * The transform to read with for a plan from `maskPlanFor`: none for `null` (clear roles) or a
- * plan that masks nothing — those read through the plain, fastest statement.
+ * The transform to read with for a plan from `maskPlanFor`. `null` (clear roles) sees stored
+ * values, with tokenized columns detokenized (none when the product tokenizes nothing); a plan
+ * that masks nothing reads the plain, fastest statement (tokens as stored).
  */
 export function maskTransformFor(product: Product, plan: MaskPlan | null): ColumnTransform | undefined {
-  return plan === null || !hasMasks(plan) ? undefined : maskTransform(product, plan);
+  if (plan === null) return detokenizeTransform(product);
+  return hasMasks(plan) ? maskTransform(product, plan) : undefined;
 }

@@ -75,7 +75,8 @@ const EPOCH_SEMANTICS: ReadonlySet<string | undefined> = new Set([
 ]);
 
 /**
- * Epoch number → instant, in the unit the hint names (milliseconds when there is no hint).
+ * Epoch number → instant, in the unit the hint names (milliseconds when there is no hint; days for
+ * a `Date` hint).
  * Digit strings count only with an epoch hint; without one, text is read as a date-time.
  */
 function parseEpoch(value: unknown, hint: FieldHint | undefined): Instant | undefined {
@@ -86,6 +87,9 @@ function parseEpoch(value: unknown, hint: FieldHint | undefined): Instant | unde
   else if (typeof value === 'string' && EPOCH_SEMANTICS.has(semantic) && EPOCH_DIGITS.test(value))
     n = BigInt(value);
   else return undefined;
+  // A source `date` column mapped to a timestamp column: Debezium sends days; midnight (UTC) of that day.
+  if (semantic === SEMANTIC.date || semantic === SEMANTIC.connectDate)
+    return instantFromMicros(n * MICROS_PER_DAY_BIG);
   if (semantic === SEMANTIC.microTimestamp) return instantFromMicros(n);
   if (semantic === SEMANTIC.nanoTimestamp) return instantFromMicros(floorDiv(n, 1000n));
   return instantFromMicros(n * 1000n);

@@ -89,6 +89,17 @@ export function prepareBlobStatements(db: Database.Database) {
     expiredParked: db.prepare<[number], ParkedRow>(
       'SELECT waits_for, seq, payload, expires_at FROM parked WHERE expires_at <= ? ORDER BY expires_at, seq, waits_for',
     ),
+    setToken: db.prepare<[string, string, string]>(
+      `INSERT INTO tokens (token, product, entity) VALUES (?, ?, ?)
+       ON CONFLICT (token) DO UPDATE SET product = excluded.product, entity = excluded.entity`,
+    ),
+    deleteToken: db.prepare<[string]>('DELETE FROM tokens WHERE token = ?'),
+    dropTokens: db.prepare<[string, string]>('DELETE FROM tokens WHERE product = ? AND entity = ?'),
+    tokenOwners: db.prepare<
+      [string],
+      { readonly token: string; readonly product: string; readonly entity: string }
+    >('SELECT token, product, entity FROM tokens WHERE token IN (SELECT value FROM json_each(?))'),
+    dropRoutes: db.prepare<[string]>('DELETE FROM routes WHERE entity = ?'),
   };
 }
 

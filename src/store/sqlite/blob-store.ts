@@ -7,6 +7,7 @@ import type {
   EntityKey,
   ParkedEvent,
   StoredBlob,
+  TokenOwner,
 } from '../blob-store.js';
 import {
   type BlobRow,
@@ -26,10 +27,11 @@ export const DEFAULT_SCAN_PAGE_SIZE = 256;
  * resolved `commit` survives power loss.
  *
  * `commit` applies a batch in one `BEGIN IMMEDIATE` transaction, in this order: blob deletes, blob
- * puts, routes (in list order: the last entry for a row wins), positions, dead letters, parks,
- * unparks — so a key both deleted and put ends up put, and an event both parked and unparked ends
- * up gone. Re-committing a batch changes nothing further (dead letters identical to stored ones
- * are skipped).
+ * puts, routes (in list order: the last entry for a row wins), dropped routes, positions, dead
+ * letters, parks, unparks, tokens (the last entry for a token wins), dropped tokens — so a key
+ * both deleted and put ends up put, an event both parked and unparked ends up gone, and a token
+ * both set and dropped ends up gone. Re-committing a batch
+ * changes nothing further (dead letters identical to stored ones are skipped).
  *
  * Caveats: methods are async by contract but run synchronously on the calling thread (a few µs
  * each; `commit` includes an fsync). `scan` reads page by page without a snapshot: blobs written
@@ -124,6 +126,13 @@ export class SqliteBlobStore implements BlobStore {
     }));
   }
 
+  async tokenOwners(tokens: readonly string[]): Promise<Map<string, TokenOwner>> {
+    const rows = this.#run('tokenOwners', () =>
+      tokens.length === 0 ? [] : this.#sql.tokenOwners.all(JSON.stringify(tokens)),
+    );
+    return new Map(rows.map((row) => [row.token, { product: row.product, entity: row.entity }]));
+  }
+
   /** Closes the file (checkpointing the WAL). Idempotent; every other method then rejects. */
   async close(): Promise<void> {
     const db = this.#db;
@@ -155,6 +164,7 @@ function applyBatch(sql: BlobStatements, batch: CommitBatch): void {
     if (route.entity === null) sql.deleteRoute.run(route.row);
     else sql.setRoute.run(route.row, route.entity);
   }
+  for (const entity of batch.dropRoutes ?? []) sql.dropRoutes.run(entity);
   for (const [stream, token] of batch.positions) sql.setPosition.run(stream, token);
   for (const l of batch.deadLetters) {
     sql.addDeadLetter.run({
@@ -175,6 +185,11 @@ function applyBatch(sql: BlobStatements, batch: CommitBatch): void {
     });
   }
   for (const { waitsFor, seq } of batch.unpark) sql.unpark.run(waitsFor, seq);
+  for (const { token, owner } of batch.tokens ?? []) {
+    if (owner === null) sql.deleteToken.run(token);
+    else sql.setToken.run(token, owner.product, owner.entity);
+  }
+  for (const { product, key } of batch.dropTokens ?? []) sql.dropTokens.run(product, key);
 }
 
 function toBlob(product: string, row: BlobRow): StoredBlob {

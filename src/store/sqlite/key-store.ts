@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CellarError } from '../../errors.js';
-import type { KeyStore, WrappedKey } from '../key-store.js';
+import type { EntityKey, EntityRef } from '../blob-store.js';
+import type { KeyStore, KeySwap, RotationState, Suppression, WrappedKey } from '../key-store.js';
 import { KEY_STORE_SCHEMA } from './schema.js';
 import { toStoreError } from './sqlite-errors.js';
 import { openSqliteFile, type SqliteFileOptions } from './sqlite-file.js';
@@ -32,7 +33,36 @@ function prepareKeyStatements(db: Database.Database) {
     putCheck: db.prepare<[number, Uint8Array]>(
       'INSERT INTO checks (master_version, value) VALUES (?, ?) ON CONFLICT (master_version) DO UPDATE SET value = excluded.value',
     ),
+    checkVersions: db
+      .prepare<[], number>('SELECT master_version FROM checks ORDER BY master_version')
+      .pluck(),
+    deleteCheck: db.prepare<[number]>('DELETE FROM checks WHERE master_version = ?'),
+    countByVersion: db.prepare<[], { readonly master_version: number; readonly n: number }>(
+      'SELECT master_version, count(*) AS n FROM keys GROUP BY master_version',
+    ),
+    // Compare-and-swap: a key erased or replaced since it was read is left as it is.
+    swap: db.prepare<[number, Uint8Array, string, number, Uint8Array]>(
+      'UPDATE keys SET master_version = ?, wrapped = ? WHERE id = ? AND master_version = ? AND wrapped = ?',
+    ),
+    suppress: db.prepare<[string, string, number]>(
+      'INSERT INTO suppressed (product, key, at) VALUES (?, ?, ?) ON CONFLICT (product, key) DO NOTHING',
+    ),
+    unsuppress: db.prepare<[string, string]>('DELETE FROM suppressed WHERE product = ? AND key = ?'),
+    suppressed: db
+      .prepare<[string, string], string>(
+        'SELECT key FROM suppressed WHERE product = ? AND key IN (SELECT value FROM json_each(?))',
+      )
+      .pluck(),
+    getRotation: db.prepare<[], string>('SELECT state FROM rotation WHERE id = 1').pluck(),
+    putRotation: db.prepare<[string]>(
+      'INSERT INTO rotation (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
+    ),
   };
+}
+
+interface RewrapOptions {
+  readonly deletes?: readonly WrappedKey['id'][];
+  readonly rotation?: RotationState;
 }
 
 /**
@@ -53,6 +83,8 @@ export class SqliteKeyStore implements KeyStore {
   #db: Database.Database | undefined;
   readonly #sql: ReturnType<typeof prepareKeyStatements>;
   readonly #putMany: (keys: readonly WrappedKey[]) => void;
+  readonly #rewrapMany: (swaps: readonly KeySwap[], options: RewrapOptions) => number;
+  readonly #erase: (suppression: Suppression) => number;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -63,6 +95,30 @@ export class SqliteKeyStore implements KeyStore {
       for (const key of keys) sql.put.run(key.id, key.masterVersion, key.wrapped);
     });
     this.#putMany = (keys) => put.immediate(keys);
+    const rewrap = db.transaction((swaps: readonly KeySwap[], options: RewrapOptions) => {
+      let applied = 0;
+      for (const { from, to } of swaps) {
+        if (from.id !== to.id) {
+          throw new CellarError('CELLAR_ERR_INTERNAL', `a key swap must keep its id (${from.id} → ${to.id})`);
+        }
+        applied += sql.swap.run(
+          to.masterVersion,
+          to.wrapped,
+          to.id,
+          from.masterVersion,
+          from.wrapped,
+        ).changes;
+      }
+      for (const id of options.deletes ?? []) sql.delete.run(id);
+      if (options.rotation !== undefined) sql.putRotation.run(JSON.stringify(options.rotation));
+      return applied;
+    });
+    this.#rewrapMany = (swaps, options) => rewrap.immediate(swaps, options);
+    const erase = db.transaction((s: Suppression) => {
+      sql.suppress.run(s.product, s.key, s.at);
+      return sql.delete.run(s.key).changes;
+    });
+    this.#erase = (suppression) => erase.immediate(suppression);
   }
 
   /**
@@ -125,6 +181,57 @@ export class SqliteKeyStore implements KeyStore {
 
   async putCheck(masterVersion: number, check: Uint8Array): Promise<void> {
     this.#run('putCheck', () => this.#sql.putCheck.run(masterVersion, check));
+  }
+
+  async checkVersions(): Promise<number[]> {
+    return this.#run('checkVersions', () => this.#sql.checkVersions.all());
+  }
+
+  async deleteCheck(masterVersion: number): Promise<void> {
+    this.#run('deleteCheck', () => this.#sql.deleteCheck.run(masterVersion));
+  }
+
+  async countByMasterVersion(): Promise<Map<number, number>> {
+    const rows = this.#run('countByMasterVersion', () => this.#sql.countByVersion.all());
+    return new Map(rows.map((row) => [row.master_version, row.n]));
+  }
+
+  /**
+   * Old wraps are overwritten in place (`secure_delete`), and the WAL is cut afterwards as for
+   * `delete`, so a re-wrapped key's previous wrap does not linger in the journal either.
+   */
+  async rewrapMany(swaps: readonly KeySwap[], options: RewrapOptions = {}): Promise<number> {
+    return this.#run('rewrapMany', () => {
+      const applied = this.#rewrapMany(swaps, options);
+      if (applied > 0 || (options.deletes?.length ?? 0) > 0) this.#db?.pragma('wal_checkpoint(TRUNCATE)');
+      return applied;
+    });
+  }
+
+  async erase(suppression: Suppression): Promise<void> {
+    this.#run('erase', () => {
+      if (this.#erase(suppression) > 0) this.#db?.pragma('wal_checkpoint(TRUNCATE)');
+    });
+  }
+
+  async unsuppress(entity: EntityRef): Promise<boolean> {
+    return this.#run('unsuppress', () => this.#sql.unsuppress.run(entity.product, entity.key).changes > 0);
+  }
+
+  async suppressed(product: string, keys: readonly EntityKey[]): Promise<Set<EntityKey>> {
+    const rows = this.#run('suppressed', () =>
+      keys.length === 0 ? [] : this.#sql.suppressed.all(product, JSON.stringify(keys)),
+    );
+    return new Set(rows);
+  }
+
+  async getRotation(): Promise<RotationState | undefined> {
+    const text = this.#run('getRotation', () => this.#sql.getRotation.get());
+    return text === undefined ? undefined : (JSON.parse(text) as RotationState);
+  }
+
+  async putRotation(state: RotationState): Promise<void> {
+    this.#run('putRotation', () => this.#sql.putRotation.run(JSON.stringify(state)));
   }
 
   /** Closes the file. Idempotent; every other method then rejects with CELLAR_ERR_STORE_CLOSED. */

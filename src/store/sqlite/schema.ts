@@ -60,6 +60,16 @@ export const BLOB_STORE_SCHEMA: StoreSchema = Object.freeze({
     ) WITHOUT ROWID;
     CREATE INDEX parked_expiry ON parked (expires_at);
     `,
+    // 2: the token index (keyed hash of a token → its entity).
+    `
+    CREATE TABLE tokens (
+      token   TEXT NOT NULL PRIMARY KEY,
+      product TEXT NOT NULL,
+      entity  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Drops every token of an erased or deleted entity.
+    CREATE INDEX tokens_entity ON tokens (product, entity);
+    `,
   ]),
 });
 
@@ -78,6 +88,22 @@ export const KEY_STORE_SCHEMA: StoreSchema = Object.freeze({
       master_version INTEGER NOT NULL PRIMARY KEY,
       value          BLOB    NOT NULL
     );
+    `,
+    // 2: the state of the last master-key rotation (one row), so that it can resume; and the
+    // suppression list of erased entities, kept with the keys they lost (a restore of the blob
+    // store alone must not bring their events back).
+    `
+    CREATE TABLE rotation (
+      id    INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+      state TEXT    NOT NULL
+    );
+
+    CREATE TABLE suppressed (
+      product TEXT    NOT NULL,
+      key     TEXT    NOT NULL,
+      at      INTEGER NOT NULL,
+      PRIMARY KEY (product, key)
+    ) WITHOUT ROWID;
     `,
   ]),
 });

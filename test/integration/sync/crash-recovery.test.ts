@@ -34,6 +34,10 @@ function workspace(lines: readonly string[]): { dir: string; config: string } {
   return { dir, config };
 }
 
+/**
+ * The entities as a clear role reads them: the SSN is tokenized on write with random tokens, so
+ * two runs store different tokens for the same value; their values must be equal.
+ */
 async function entities(config: string): Promise<Map<string, unknown>> {
   const runtime = await openRuntime(loadConfig(config, {}));
   try {

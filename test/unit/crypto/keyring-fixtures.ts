@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { MasterKey } from '../../../src/crypto/master-key.js';
 import { SecureKey } from '../../../src/crypto/secure-buffer.js';
 import { CellarError } from '../../../src/errors.js';
-import type { KeyStore, WrappedKey } from '../../../src/store/key-store.js';
+import type { KeyStore, RotationState, WrappedKey } from '../../../src/store/key-store.js';
 import { SqliteKeyStore } from '../../../src/store/sqlite/key-store.js';
 
 /** A master key: random, or 32 bytes of `fill` (the same fill gives the same key). */
@@ -55,6 +55,33 @@ export class CountingKeyStore implements KeyStore {
   }
   putCheck(v: number, check: Uint8Array) {
     return this.inner.putCheck(v, check);
+  }
+  checkVersions() {
+    return this.inner.checkVersions();
+  }
+  deleteCheck(v: number) {
+    return this.inner.deleteCheck(v);
+  }
+  countByMasterVersion() {
+    return this.inner.countByMasterVersion();
+  }
+  rewrapMany(...args: Parameters<KeyStore['rewrapMany']>) {
+    return this.inner.rewrapMany(...args);
+  }
+  getRotation() {
+    return this.inner.getRotation();
+  }
+  putRotation(state: RotationState) {
+    return this.inner.putRotation(state);
+  }
+  erase(...args: Parameters<KeyStore['erase']>) {
+    return this.inner.erase(...args);
+  }
+  unsuppress(...args: Parameters<KeyStore['unsuppress']>) {
+    return this.inner.unsuppress(...args);
+  }
+  suppressed(...args: Parameters<KeyStore['suppressed']>) {
+    return this.inner.suppressed(...args);
   }
   close() {
     return this.inner.close();

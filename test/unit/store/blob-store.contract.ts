@@ -250,6 +250,78 @@ export function describeBlobStore(name: string, factory: () => Promise<BlobStore
       expect((await store.deadLetters(5)).total).toBe(1);
     });
 
+    it('sets, moves and removes token-index entries, and drops every token of an entity', async () => {
+      await store.commit(
+        batch({
+          tokens: [
+            { token: 't1', owner: { product: 'p', entity: hexKey(1) } },
+            { token: 't2', owner: { product: 'p', entity: hexKey(1) } },
+            { token: 't3', owner: { product: 'p', entity: hexKey(2) } },
+            { token: 't4', owner: { product: 'q', entity: hexKey(1) } },
+          ],
+        }),
+      );
+      expect(await store.tokenOwners(['t1', 't3', 't9'])).toEqual(
+        new Map([
+          ['t1', { product: 'p', entity: hexKey(1) }],
+          ['t3', { product: 'p', entity: hexKey(2) }],
+        ]),
+      );
+      await store.commit(
+        batch({
+          tokens: [
+            { token: 't2', owner: null },
+            { token: 't3', owner: { product: 'p', entity: hexKey(3) } },
+            { token: 't5', owner: { product: 'p', entity: hexKey(1) } },
+          ],
+          // Dropping comes after the entries of the same batch: t5 goes too.
+          dropTokens: [{ product: 'p', key: hexKey(1) }],
+        }),
+      );
+      const owners = await store.tokenOwners(['t1', 't2', 't3', 't4', 't5']);
+      expect(owners).toEqual(
+        new Map([
+          ['t3', { product: 'p', entity: hexKey(3) }],
+          ['t4', { product: 'q', entity: hexKey(1) }],
+        ]),
+      );
+      expect((await store.tokenOwners([])).size).toBe(0);
+    });
+
+    it('drops every routing-index entry of an entity, after the routes of the same batch', async () => {
+      await store.commit(
+        batch({
+          routes: [
+            { row: 'r1', entity: hexKey(1) },
+            { row: 'r2', entity: hexKey(2) },
+          ],
+        }),
+      );
+      await store.commit(batch({ routes: [{ row: 'r3', entity: hexKey(1) }], dropRoutes: [hexKey(1)] }));
+      expect(await store.routes(['r1', 'r2', 'r3'])).toEqual(new Map([['r2', hexKey(2)]]));
+    });
+
+    it('commits an erasure atomically with the rest of its batch', async () => {
+      await store.commit(
+        batch({
+          puts: [blob('p', 1)],
+          routes: [{ row: 'r1', entity: hexKey(1) }],
+          tokens: [{ token: 't1', owner: { product: 'p', entity: hexKey(1) } }],
+        }),
+      );
+      const broken = batch({
+        deletes: [{ product: 'p', key: hexKey(1) }],
+        dropRoutes: [hexKey(1)],
+        dropTokens: [{ product: 'p', key: hexKey(1) }],
+        // Invalid on purpose: a token's owner needs a product.
+        tokens: [{ token: 't2', owner: { product: null as unknown as string, entity: hexKey(2) } }],
+      });
+      expect(isCellarError(await rejection(store.commit(broken)))).toBe(true);
+      expect(await store.get('p', hexKey(1))).toBeDefined();
+      expect((await store.routes(['r1'])).size).toBe(1);
+      expect((await store.tokenOwners(['t1'])).size).toBe(1);
+    });
+
     it('rejects every call with CELLAR_ERR_STORE_CLOSED once closed, and closes idempotently', async () => {
       await store.close();
       await store.close();
@@ -263,6 +335,7 @@ export function describeBlobStore(name: string, factory: () => Promise<BlobStore
         store.parked(['w']),
         store.expiredParked(0),
         store.deadLetters(1),
+        store.tokenOwners(['t']),
         (async () => {
           for await (const _ of store.scan('p')) break;
         })(),

@@ -101,6 +101,98 @@ export function describeKeyStore(name: string, factory: () => Promise<KeyStoreFi
       expect([...((await store.getCheck(1)) ?? [])]).toEqual([4]);
     });
 
+    it('lists and deletes check versions', async () => {
+      expect(await store.checkVersions()).toEqual([]);
+      await store.putCheck(2, Uint8Array.of(2));
+      await store.putCheck(1, Uint8Array.of(1));
+      expect(await store.checkVersions()).toEqual([1, 2]);
+      await store.deleteCheck(1);
+      await store.deleteCheck(1);
+      expect(await store.checkVersions()).toEqual([2]);
+      expect(await store.getCheck(1)).toBeUndefined();
+    });
+
+    it('counts keys per master key version', async () => {
+      await store.putMany([wrapped(1), wrapped(2), wrapped(3, 2)]);
+      expect(await store.countByMasterVersion()).toEqual(
+        new Map([
+          [1, 2],
+          [2, 1],
+        ]),
+      );
+    });
+
+    it('re-wraps only keys still stored exactly as read, deletes, and records the rotation', async () => {
+      await store.putMany([wrapped(1), wrapped(2), wrapped(3), { ...wrapped(4), id: 'next:4' }]);
+      // Key 2 changed after it was read, key 3 was erased: neither swap applies.
+      const stale = wrapped(2);
+      await store.putMany([{ ...wrapped(20), id: stale.id }]);
+      await store.delete(wrapped(3).id);
+      const to = (n: number) => ({ ...wrapped(n + 100, 2), id: wrapped(n).id });
+      const rotation = {
+        target: 2,
+        phase: 'rewrap' as const,
+        reencrypt: false,
+        cursor: wrapped(3).id,
+        rewrapped: 1,
+        reencrypted: 0,
+        startedAt: 7,
+        finishedAt: undefined,
+      };
+      const applied = await store.rewrapMany(
+        [
+          { from: wrapped(1), to: to(1) },
+          { from: stale, to: to(2) },
+          { from: wrapped(3), to: to(3) },
+        ],
+        { deletes: ['next:4'], rotation },
+      );
+      expect(applied).toBe(1);
+      expect(await store.get(wrapped(1).id)).toMatchObject({ masterVersion: 2 });
+      expect([...((await store.get(wrapped(1).id))?.wrapped ?? [])]).toEqual([...to(1).wrapped]);
+      expect([...((await store.get(wrapped(2).id))?.wrapped ?? [])]).toEqual([...wrapped(20).wrapped]);
+      expect(await store.get(wrapped(3).id)).toBeUndefined();
+      expect(await store.get('next:4')).toBeUndefined();
+      expect(await store.getRotation()).toEqual(rotation);
+      // Applying the same swaps again changes nothing: they are idempotent.
+      expect(await store.rewrapMany([{ from: wrapped(1), to: to(1) }])).toBe(0);
+    });
+
+    it('erases a key and suppresses its entity at once, idempotently; lifts suppressions per product', async () => {
+      await store.putMany([wrapped(1), wrapped(2)]);
+      const suppression = { product: 'p', key: wrapped(1).id, at: 5 };
+      await store.erase(suppression);
+      await store.erase(suppression);
+      await store.erase({ product: 'q', key: wrapped(3).id, at: 6 }); // no key: suppressed all the same
+      expect(await store.get(wrapped(1).id)).toBeUndefined();
+      expect(await store.get(wrapped(2).id)).toBeDefined();
+      expect(await store.suppressed('p', [wrapped(1).id, wrapped(2).id])).toEqual(new Set([wrapped(1).id]));
+      expect(await store.suppressed('q', [wrapped(1).id, wrapped(3).id])).toEqual(new Set([wrapped(3).id]));
+      expect((await store.suppressed('p', [])).size).toBe(0);
+      expect(await store.unsuppress({ product: 'p', key: wrapped(1).id })).toBe(true);
+      expect(await store.unsuppress({ product: 'p', key: wrapped(1).id })).toBe(false);
+      expect((await store.suppressed('p', [wrapped(1).id])).size).toBe(0);
+      expect((await store.suppressed('q', [wrapped(3).id])).size).toBe(1);
+    });
+
+    it('stores the rotation state and keeps it across reopen', async () => {
+      expect(await store.getRotation()).toBeUndefined();
+      const state = {
+        target: 3,
+        phase: 'done' as const,
+        reencrypt: true,
+        cursor: '',
+        rewrapped: 10,
+        reencrypted: 4,
+        startedAt: 1,
+        finishedAt: 2,
+      };
+      await store.putRotation(state);
+      await store.close();
+      store = await fixture.reopen();
+      expect(await store.getRotation()).toEqual(state);
+    });
+
     it('rejects every call with CELLAR_ERR_STORE_CLOSED once closed', async () => {
       await store.close();
       await store.close();
@@ -111,6 +203,13 @@ export function describeKeyStore(name: string, factory: () => Promise<KeyStoreFi
         store.delete(wrapped(1).id),
         store.getCheck(1),
         store.putCheck(1, Uint8Array.of(1)),
+        store.checkVersions(),
+        store.deleteCheck(1),
+        store.countByMasterVersion(),
+        store.rewrapMany([]),
+        store.getRotation(),
+        store.erase({ product: 'p', key: wrapped(1).id, at: 1 }),
+        store.suppressed('p', [wrapped(1).id]),
         (async () => {
           for await (const _ of store.scan()) break;
         })(),

@@ -142,6 +142,30 @@ describe('sync engine', () => {
     ]);
   });
 
+  it('renames the entity when the root primary key changes, taking every row along', async () => {
+    temp = tempRuntime();
+    const e = new EventBuilder();
+    await sync([
+      batch(
+        e.create('customers', ada),
+        e.create('orders', { id: 10, customer_id: 1, total: '1', status: 'new' }),
+        e.create('order_items', { id: 100, order_id: 10, sku: 'A' }),
+        e.update('customers', { ...ada, id: 5 }, { id: 1 }),
+      ),
+    ]);
+    expect(await read('1')).toBeUndefined();
+    const renamed = await read('5');
+    expect(renamed?.customers).toEqual({ ...ada, id: 5 });
+    expect(renamed?.order_items).toEqual([{ id: 100, order_id: 10, sku: 'A' }]);
+    // The cascaded child update that follows in the source finds its rows already there.
+    const e2 = new EventBuilder();
+    for (let i = 0; i < 10; i++) e2.event('r', 'customers', null, ada);
+    await sync([batch(e2.update('orders', { id: 10, customer_id: 5, total: '1', status: 'new' }))]);
+    expect((await read('5'))?.orders).toEqual([{ id: 10, customer_id: 5, total: '1.00', status: 'new' }]);
+    expect((await read('5'))?.order_items).toEqual([{ id: 100, order_id: 10, sku: 'A' }]);
+    expect(await withRuntime(async (r) => (await r.blobs.stats('shop')).entities)).toBe(1);
+  });
+
   it('removes the entity on a root delete, and can create it again', async () => {
     temp = tempRuntime();
     const e = new EventBuilder();

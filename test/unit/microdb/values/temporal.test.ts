@@ -26,6 +26,9 @@ describe('toStored: date, timestamp, timestamptz', () => {
     ['1548936781123456', MICRO, '2019-01-31T12:13:01.123456'],
     [1548936781123456789n, NANO, '2019-01-31T12:13:01.123456'],
     [-1n, MICRO, '1969-12-31T23:59:59.999999'],
+    // A source date column mapped to a timestamp column: days since the epoch, not milliseconds.
+    [19000, { semantic: 'io.debezium.time.Date' }, '2022-01-08T00:00:00.000000'],
+    [-1, { semantic: 'org.apache.kafka.connect.data.Date' }, '1969-12-31T00:00:00.000000'],
   ])('stores timestamp %s (%o) as %s', (input, hint, expected) => {
     expect(stored('timestamp', input, hint)).toBe(expected);
   });
@@ -43,6 +46,9 @@ describe('toStored: date, timestamp, timestamptz', () => {
 
   it('reads epoch timestamptz values as UTC', () => {
     expect(stored('timestamptz', 1548936781123456n, MICRO)).toBe('2019-01-31T12:13:01.123456Z');
+    expect(stored('timestamptz', 19000, { semantic: 'io.debezium.time.Date' })).toBe(
+      '2022-01-08T00:00:00.000000Z',
+    );
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isCellarError } from '../../../../src/errors.js';
 import { SqliteBlobStore } from '../../../../src/store/sqlite/blob-store.js';
 import { SqliteKeyStore } from '../../../../src/store/sqlite/key-store.js';
+import { BLOB_STORE_SCHEMA } from '../../../../src/store/sqlite/schema.js';
 import { describeBlobStore } from '../blob-store.contract.js';
 import { batch, hexKey } from '../store-fixtures.js';
 import { tempDir } from './temp-dir.js';
@@ -38,15 +39,38 @@ describe('SqliteBlobStore file', () => {
     }
   });
 
-  it('marks the file as a Cellar blob store with schema version 1, in WAL mode', async () => {
+  it('marks the file as a Cellar blob store with schema version 2, in WAL mode', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'cellar.db');
       await SqliteBlobStore.open(path).close();
       const db = new Database(path, { readonly: true });
       expect(db.pragma('application_id', { simple: true })).toBe(0x434c5242);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it('migrates a schema version 1 file to version 2, keeping its blobs', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'v1.db');
+      const v1 = new Database(path);
+      v1.pragma(`application_id = ${BLOB_STORE_SCHEMA.applicationId}`);
+      v1.exec(BLOB_STORE_SCHEMA.migrations[0] ?? '');
+      v1.pragma('user_version = 1');
+      v1.prepare('INSERT INTO blobs VALUES (?, ?, ?, ?, ?)').run('p', hexKey(1), 3, Buffer.of(9), 10);
+      v1.close();
+      const store = SqliteBlobStore.open(path);
+      expect((await store.get('p', hexKey(1)))?.version).toBe(3);
+      await store.commit(batch({ tokens: [{ token: 't', owner: { product: 'p', entity: hexKey(1) } }] }));
+      expect((await store.tokenOwners(['t'])).size).toBe(1);
+      await store.close();
+      const db = new Database(path, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       db.close();
     } finally {
       remove();
