@@ -44,6 +44,7 @@ describe('kafkaSourceOptions', () => {
       batchSize: DEFAULT_KAFKA_BATCH_SIZE,
       ssl: false,
       sasl: undefined,
+      sourceTables: undefined,
       streamPrefix: 'customer360/events',
     });
     expect(Object.isFrozen(options)).toBe(true);
@@ -58,8 +59,10 @@ describe('kafkaSourceOptions', () => {
       dlqTopic: false,
       format: 'debezium-unwrapped',
       sasl: { mechanism: 'scram-sha-512', username: 'cellar', password: 'secret' },
+      sourceTables: { 'public.orders': 'orders' },
     });
     const options = kafkaSourceOptions(testProduct([source]), source);
+    expect(options.sourceTables).toEqual(new Map([['public.orders', 'orders']]));
     expect(options).toMatchObject({
       brokers: ['a:1', 'b:2'],
       sessionTimeoutMs: 6000,
