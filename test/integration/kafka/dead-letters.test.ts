@@ -72,8 +72,11 @@ async function sync(
 }
 
 describe('Kafka dead-letter topic', () => {
-  it('gets invalid JSON, wrong types and missing keys with cellar-* headers, and sync goes on', async () => {
-    const { customers, orders, brokers } = await setup({}, ['{customers}.dlq', '{orders}.dlq']);
+  it('gets invalid JSON, wrong types, unknown tables and missing keys with cellar-* headers, and sync goes on', async () => {
+    // sourceTables: a record naming a table the map lacks is unknown, whatever its topic.
+    const sourceTables = { 'public.customers': 'customers', 'public.orders': 'orders' };
+    const { customers, orders, brokers } = await setup({ sourceTables }, ['{customers}.dlq', '{orders}.dlq']);
+    const invoice = debeziumEnvelope({ op: 'insert', table: 'invoices' as 'orders', row: { id: 70 } }, false);
     const badJson = '{"op": "c", "after": {"id": 5, "name": "Eve"';
     const wrongType = envelope('orders', { id: 11, customer_id: 1, total: 'a lot', status: 'new' });
     const noKey = envelope('orders', { customer_id: 1, total: '3.00', status: 'new' });
@@ -88,10 +91,11 @@ describe('Kafka dead-letter topic', () => {
       jsonMessage(11, wrongType, 1),
       jsonMessage(null, noKey, 1),
       jsonMessage(12, envelope('orders', { id: 12, customer_id: 2, total: '4.50', status: 'new' }), 1),
+      jsonMessage(70, invoice, 1),
     ]);
 
     const { deadLetters, entities } = await sync();
-    expect(deadLetters).toBe(4);
+    expect(deadLetters).toBe(5);
     expect([...entities.keys()]).toEqual(['1', '2']);
     expect((entities.get('2') as { orders: unknown[] }).orders).toEqual([
       { id: 12, customer_id: 2, total: '4.50', status: 'new' },
@@ -135,8 +139,10 @@ describe('Kafka dead-letter topic', () => {
     ).toEqual([
       [JSON.stringify(wrongType), 'CELLAR_ERR_EVENT_TYPE', '0'],
       [JSON.stringify(noKey), 'CELLAR_ERR_EVENT_MISSING_KEY', '1'],
+      [JSON.stringify(invoice), 'CELLAR_ERR_EVENT_UNKNOWN_TABLE', '3'],
     ]);
     expect(orderDlq[0]?.headers['cellar-reason']).toMatch(/orders\.total/);
+    expect(orderDlq[2]?.headers['cellar-reason']).toMatch(/public\.invoices/);
   });
 
   it('routes to a configured dlqTopic, and sends an orphan that expired later as its change event', async () => {
