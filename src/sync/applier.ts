@@ -27,8 +27,10 @@ export type ApplyOutcome =
       readonly released: readonly string[];
     }
   | { readonly kind: 'replay' }
-  | { readonly kind: 'noop' }
-  | { readonly kind: 'park'; readonly waitsFor: string }
+  /** Nothing to do; `unknownRow` when a delete named a row no entity holds (parked events for it are void). */
+  | { readonly kind: 'noop'; readonly unknownRow?: string }
+  /** Waits for `waitsFor` (a parent row or an entity); `row` is the row the event changes. */
+  | { readonly kind: 'park'; readonly waitsFor: string; readonly row?: string }
   | { readonly kind: 'truncate'; readonly table: TableDef }
   /** The event's entity was erased and is suppressed: the event is dropped. Nothing was changed. */
   | { readonly kind: 'suppressed' }
@@ -135,7 +137,7 @@ export class Applier {
 
     if (event.op === 'd')
       return this.#delete(product, table, event, oldPk, rowKey, current ?? null, resolved, options);
-    if (resolved.kind === 'park') return resolved;
+    if (resolved.kind === 'park') return { ...resolved, row: this.#rowKey(product, table.name, pk) };
     if (resolved.kind !== 'target') {
       throw new CellarError(
         'CELLAR_ERR_EVENT_UNROUTABLE',
@@ -163,7 +165,7 @@ export class Applier {
     let dest = this.repo.cached(target.key);
     if (!dest || dest.removed) {
       if (this.repo.isSuppressed(target.key)) return { kind: 'suppressed' };
-      if (!table.root) return { kind: 'park', waitsFor: target.key };
+      if (!table.root) return { kind: 'park', waitsFor: target.key, row: this.#rowKey(product, table.name, pk) };
       if (target.id === undefined) return { kind: 'noop' };
       dest = this.repo.create(product, target.id, target.key);
     }
@@ -218,7 +220,7 @@ export class Applier {
     options: ApplyOptions,
   ): ApplyOutcome {
     const key = current ?? (table.root && resolved.kind === 'target' ? resolved.target.key : undefined);
-    if (!key) return { kind: 'noop' };
+    if (!key) return { kind: 'noop', unknownRow: rowKey };
     const handle = this.repo.cached(key);
     if (!handle) {
       if (!this.repo.isKnownAbsent(key)) return { kind: 'need', rows: [], entities: [key] };

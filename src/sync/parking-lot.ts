@@ -14,6 +14,8 @@ export interface Parked {
   readonly product: string;
   readonly event: ChangeEvent;
   readonly expiresAt: number;
+  /** Routing-index hash of the row the event changes: a later delete of that row discards it. */
+  readonly row: string | undefined;
 }
 
 /**
@@ -33,10 +35,11 @@ export class ParkingLot {
   static async open(store: BlobStore, keyring: Keyring): Promise<ParkingLot> {
     const lot = new ParkingLot(keyring);
     for (const stored of await store.expiredParked(Number.MAX_SAFE_INTEGER)) {
-      const { product, event } = JSON.parse(
+      const { product, event, row } = JSON.parse(
         (await keyring.openSystem(PARKED_KEY, stored.payload)).toString('utf8'),
       ) as {
         product: string;
+        row?: string;
         event: string;
       };
       lot.#hold({
@@ -45,6 +48,7 @@ export class ParkingLot {
         product,
         event: eventFromJson(event),
         expiresAt: stored.expiresAt,
+        row,
       });
       lot.#seq = Math.max(lot.#seq, stored.seq + 1);
     }
@@ -57,14 +61,37 @@ export class ParkingLot {
     return n;
   }
 
-  async park(product: string, waitsFor: string, event: ChangeEvent, expiresAt: number): Promise<void> {
-    const parked: Parked = { waitsFor, seq: this.#seq++, product, event, expiresAt };
+  async park(
+    product: string,
+    waitsFor: string,
+    event: ChangeEvent,
+    expiresAt: number,
+    row?: string,
+  ): Promise<void> {
+    const parked: Parked = { waitsFor, seq: this.#seq++, product, event, expiresAt, row };
     this.#hold(parked);
     const payload = await this.keyring.sealSystem(
       PARKED_KEY,
-      Buffer.from(JSON.stringify({ product, event: eventToJson(event) }), 'utf8'),
+      Buffer.from(JSON.stringify({ product, row, event: eventToJson(event) }), 'utf8'),
     );
     this.#park.push({ waitsFor, seq: parked.seq, payload, expiresAt });
+  }
+
+  /**
+   * Drops every parked event that changes `row`: the row was deleted after they arrived, so
+   * applying them when their parent comes would bring a deleted row back. Returns how many.
+   */
+  discardRow(row: string): number {
+    let dropped = 0;
+    for (const [waitsFor, list] of this.#waiting) {
+      const keep = list.filter((p) => p.row !== row);
+      if (keep.length === list.length) continue;
+      for (const p of list) if (p.row === row) this.#forget(p);
+      dropped += list.length - keep.length;
+      if (keep.length === 0) this.#waiting.delete(waitsFor);
+      else this.#waiting.set(waitsFor, keep);
+    }
+    return dropped;
   }
 
   /** Takes every event waiting for `waitsFor`, oldest first. */

@@ -216,6 +216,7 @@ export class SyncEngine {
             outcome.waitsFor,
             event,
             Date.now() + this.options.orphanWaitMs,
+            outcome.row,
           );
           this.stats.parked += 1;
           return;
@@ -232,6 +233,7 @@ export class SyncEngine {
           return;
         case 'noop':
           this.stats.noop += 1;
+          if (outcome.unknownRow) this.stats.parked -= this.deps.parking.discardRow(outcome.unknownRow);
           return;
         case 'suppressed':
           this.stats.suppressed += 1;

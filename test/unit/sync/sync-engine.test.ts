@@ -204,6 +204,32 @@ describe('sync engine', () => {
     expect(data?.order_items).toEqual([{ id: 100, order_id: 10, sku: 'early' }]);
   });
 
+  it('does not bring back a parked child row that was deleted before its parent arrived', async () => {
+    temp = tempRuntime();
+    const items = new EventBuilder('items');
+    const parents = new EventBuilder('parents');
+    const runtime = await temp.open();
+    try {
+      const { engine } = await openSync(runtime);
+      const product = runtime.products.get('shop');
+      // Two streams (as with one Kafka topic per table): the item's create and delete come first.
+      const early = new MemoryConnector('items', [
+        batch(items.create('order_items', { id: 100, order_id: 10, sku: 'gone' }), items.delete('order_items', { id: 100 })),
+      ]);
+      await engine.run([{ product, connector: early }], { follow: false });
+      const late = new MemoryConnector('parents', [
+        batch(parents.create('customers', ada), parents.create('orders', { id: 10, customer_id: 1, total: '1', status: 'x' })),
+      ]);
+      await engine.run([{ product, connector: late }], { follow: false });
+    } finally {
+      await runtime.close();
+    }
+    const data = await read('1');
+    expect(data?.orders).toHaveLength(1);
+    expect(data?.order_items).toEqual([]);
+    expect(await withRuntime((r) => r.blobs.expiredParked(Number.MAX_SAFE_INTEGER))).toEqual([]);
+  });
+
   it('dead-letters a child whose parent never arrives, once the wait runs out', async () => {
     temp = tempRuntime({ sync: { orphanWaitMs: 1 } });
     const e = new EventBuilder();
