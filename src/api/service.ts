@@ -7,6 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { CellarConfig } from '../config/types.js';
 import type { AuditLog } from '../governance/audit/audit-log.js';
 import { closeQuerySandbox } from '../governance/query/query-sandbox.js';
+import { installRuntimeMasking } from '../runtime/masking-setup.js';
 import { openSync } from '../runtime/open-sync.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import type { BoundSource, SyncEngine } from '../sync/sync-engine.js';
@@ -15,7 +16,6 @@ import { auditFlushes } from './audit/flush-audit.js';
 import { openAuditLog } from './audit/open-audit.js';
 import { loadAuthConfig } from './auth/auth-config.js';
 import { createAuthenticator } from './auth/authenticator.js';
-import { installRuntimeMasking } from './masking-setup.js';
 import type { SyncState } from './sync-state.js';
 
 export interface ServiceOptions {

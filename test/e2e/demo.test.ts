@@ -40,6 +40,20 @@ describe('embedded demo', () => {
     });
   });
 
+  it('masks `cellar entity get --role` as the server does (support: email masked; analyst: stable hash)', () => {
+    const customers = (role: string) => {
+      const got = runCli(['entity', 'get', 'customer360', '1001', '--role', role, '--config', config]);
+      expect(got.status, got.stderr).toBe(0);
+      expect(got.stdout).not.toContain('Lovelace');
+      expect(got.stdout).not.toContain('078-05-1120');
+      return (JSON.parse(got.stdout) as { data: { customers: Record<string, unknown> } }).data.customers;
+    };
+    expect(customers('support')).toMatchObject({ first_name: 'A**', email: 'a***@example.com', ssn: '****' });
+    const hashed = customers('analyst').email;
+    expect(hashed).toMatch(/^[0-9a-f]{32}$/);
+    expect(customers('analyst').email).toBe(hashed);
+  });
+
   it('stores a format-preserving token in place of the SSN', () => {
     const got = runCli(['entity', 'get', 'customer360', '1001', '--config', config]);
     expect(got.status, got.stderr).toBe(0);

@@ -12,7 +12,7 @@ import {
   transactionId,
 } from './decode-types.js';
 import { hintsFromEnvelopeSchema } from './schema-hints.js';
-import { describeSourceTable } from './table-lookup.js';
+import { productTableFor } from './table-lookup.js';
 import { dropUnavailable } from './toast.js';
 import { unwrapMessage } from './unwrap-message.js';
 import { decodeUnwrapped } from './unwrapped.js';
@@ -63,19 +63,13 @@ function decodeEnvelope(payload: unknown, schema: unknown, opts: DecodeOptions):
     ...nonEmptyField('table', source?.table),
     ...nonEmptyField('topic', opts.topic),
   };
-  if (sourceTable.table === undefined && sourceTable.topic === undefined) {
-    return decodeError(
-      'the event names no source table (source.table is absent) and no topic was given',
-      'CELLAR_ERR_EVENT_UNKNOWN_TABLE',
-    );
-  }
-  const table = opts.tableFor(sourceTable);
-  if (table === undefined) {
-    return decodeError(
-      `source table ${describeSourceTable(sourceTable)} is not mapped to a table of the product`,
-      'CELLAR_ERR_EVENT_UNKNOWN_TABLE',
-    );
-  }
+  const mapped = productTableFor(
+    sourceTable,
+    opts.tableFor,
+    'the event names no source table (source.table is absent) and no topic was given',
+  );
+  if ('error' in mapped) return mapped.error;
+  const { table } = mapped;
 
   const hints = op === 't' ? undefined : hintsFromEnvelopeSchema(schema);
   const txId = transactionId(source?.txId);

@@ -11,7 +11,7 @@ import {
   transactionId,
 } from './decode-types.js';
 import { hintsFromRowSchema } from './schema-hints.js';
-import { describeSourceTable } from './table-lookup.js';
+import { productTableFor } from './table-lookup.js';
 import { dropUnavailable } from './toast.js';
 
 /** Ops `__op` may carry. Truncates never reach a flattened topic as rows. */
@@ -59,19 +59,13 @@ export function decodeUnwrapped(value: unknown, schema: unknown, opts: DecodeOpt
     ...nonEmptyField('table', meta.__table ?? meta.__source_table),
     ...nonEmptyField('topic', opts.topic),
   };
-  if (sourceTable.table === undefined && sourceTable.topic === undefined) {
-    return decodeError(
-      'the flattened row names no table (no __table field) and no topic was given',
-      'CELLAR_ERR_EVENT_UNKNOWN_TABLE',
-    );
-  }
-  const table = opts.tableFor(sourceTable);
-  if (table === undefined) {
-    return decodeError(
-      `source table ${describeSourceTable(sourceTable)} is not mapped to a table of the product`,
-      'CELLAR_ERR_EVENT_UNKNOWN_TABLE',
-    );
-  }
+  const mapped = productTableFor(
+    sourceTable,
+    opts.tableFor,
+    'the flattened row names no table (no __table field) and no topic was given',
+  );
+  if ('error' in mapped) return mapped.error;
+  const { table } = mapped;
 
   const image: Row = dropUnavailable(row);
   const hints = hintsFromRowSchema(schema);

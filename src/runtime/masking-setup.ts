@@ -1,6 +1,6 @@
 import { installMasking } from '../governance/masking/mask-install.js';
 import { MASK_SYSTEM_KEY, maskHashKeysFrom } from '../governance/masking/mask-keys.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * Installs masking for a runtime's products: the `hash` mask keys are derived from the key
