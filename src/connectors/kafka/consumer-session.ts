@@ -79,7 +79,9 @@ export class ConsumerSession {
       ctx.signal.removeEventListener('abort', onAbort);
       this.end();
       this.#pauseAll();
-      await this.#inflight;
+      // A batch's own rejection (its heartbeat saw a rebalance) is kafkajs's to handle — it
+      // rejoins; failures that end the session reach #fail. Waiting must not rethrow it.
+      await this.#inflight?.catch(() => undefined);
     }
     if (this.#failure !== undefined) throw this.#failure;
   }

@@ -165,6 +165,35 @@ describe('Kafka connector', () => {
     expect([committed.get(`${topic}/0`), committed.get(`${topic}/1`)]).toEqual([1n, 1n]);
   });
 
+  it('ends cleanly when aborted while its delivery sees the group rebalancing', async () => {
+    const { topic, brokers, connector } = await setup(2);
+    const first = connector();
+    const ctx = new RecordingContext(new Map(), true);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    ctx.onDeliver = () => held; // the first member stays inside its delivery
+    const running = first.start(ctx).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await produce(brokers, topic, [customer(1)]);
+    await eventually('the first record is being delivered', () => ctx.batches.length === 1);
+    // A second member joins: the coordinator starts a rebalance the held member learns of on
+    // its next heartbeat, after the delivery — just as it is told to stop.
+    const second = connector();
+    const secondCtx = new RecordingContext(new Map(), true);
+    const joining = second.start(secondCtx).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, FAST_GROUP.heartbeatIntervalMs * 3));
+    ctx.controller.abort();
+    release();
+    expect(await running).toBeUndefined();
+    await first.stop();
+    secondCtx.controller.abort();
+    expect(await joining).toBeUndefined();
+  });
+
   it('rejects start with CELLAR_ERR_SOURCE_UNAVAILABLE when no broker answers', async () => {
     const { connector } = await setup();
     await cluster!.stop();
