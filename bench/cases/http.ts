@@ -39,17 +39,28 @@ function demoCopy(audit: boolean): { dir: string; config: string } {
 async function cellar(audit: boolean): Promise<{ result: LoadResult; body: string }> {
   const { dir, config } = demoCopy(audit);
   // Sync the whole sample first, so the measurement sees the final entity and no sync work.
-  execFileSync(process.execPath, ['dist/cli/main.js', 'sync', '--config', config], { cwd: REPO, stdio: 'ignore' });
-  const { child, match } = await startServer(['dist/cli/main.js', 'serve', '--config', config], /serving .* on (http:\/\/\S+) /, {
-    LOG_LEVEL: 'warn',
+  execFileSync(process.execPath, ['dist/cli/main.js', 'sync', '--config', config], {
+    cwd: REPO,
+    stdio: 'ignore',
   });
+  const { child, match } = await startServer(
+    ['dist/cli/main.js', 'serve', '--config', config],
+    /serving .* on (http:\/\/\S+) /,
+    {
+      LOG_LEVEL: 'warn',
+    },
+  );
   try {
     const base = match[1];
     const url = `${base}/v1/products/customer360/entities/${ENTITY}`;
     const res = await fetch(url, { headers: { authorization: `Bearer ${KEY}` } });
     if (!res.ok) throw new Error(`entity read answered ${res.status}`);
     const body = await res.text();
-    const result = load(url, { connections: CONNECTIONS, seconds: SECONDS, headers: { authorization: `Bearer ${KEY}` } });
+    const result = load(url, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     return { result, body };
   } finally {
     await stop(child);
@@ -71,12 +82,26 @@ async function postgres(): Promise<LoadResult> {
     for (const entity of generateSample().expected.values()) {
       const c = entity.customers;
       await client.query('INSERT INTO customers VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-        c.id, c.first_name, c.last_name, c.email, c.ssn, c.phone, c.birth_date, c.created_at,
+        c.id,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.ssn,
+        c.phone,
+        c.birth_date,
+        c.created_at,
       ]);
       for (const o of entity.orders) {
-        await client.query('INSERT INTO orders VALUES ($1,$2,$3,$4,$5)', [o.id, o.customer_id, o.total, o.status, o.placed_at]);
+        await client.query('INSERT INTO orders VALUES ($1,$2,$3,$4,$5)', [
+          o.id,
+          o.customer_id,
+          o.total,
+          o.status,
+          o.placed_at,
+        ]);
       }
-      for (const i of entity.order_items) await client.query('INSERT INTO order_items VALUES ($1,$2,$3,$4)', [i.id, i.order_id, i.sku, i.qty]);
+      for (const i of entity.order_items)
+        await client.query('INSERT INTO order_items VALUES ($1,$2,$3,$4)', [i.id, i.order_id, i.sku, i.qty]);
     }
     await client.query('ANALYZE');
     const { child, match } = await startServer(['bench/servers/pg-lookup.mjs'], /LISTENING (\d+)/, {
@@ -99,7 +124,9 @@ async function postgres(): Promise<LoadResult> {
 }
 
 async function bare(body: string): Promise<LoadResult> {
-  const { child, match } = await startServer(['bench/servers/bare.mjs'], /LISTENING (\d+)/, { BENCH_BODY: body });
+  const { child, match } = await startServer(['bench/servers/bare.mjs'], /LISTENING (\d+)/, {
+    BENCH_BODY: body,
+  });
   try {
     return load(`http://127.0.0.1:${match[1]}/json`, { connections: CONNECTIONS, seconds: SECONDS });
   } finally {
@@ -112,12 +139,28 @@ const audited = await cellar(true);
 const unaudited = await cellar(false);
 const baseline = await bare(audited.body);
 const pgLookup = await postgres();
-for (const [name, r] of Object.entries({ cellar: audited.result, cellar_no_audit: unaudited.result, bare: baseline, postgres: pgLookup })) {
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+for (const [name, r] of Object.entries({
+  cellar: audited.result,
+  cellar_no_audit: unaudited.result,
+  bare: baseline,
+  postgres: pgLookup,
+})) {
+  if (r.non2xx > 0 || r.errors > 0)
+    throw new Error(`${name}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
 }
 
-const figures: Record<string, number | string> = { case: 'http', connections: CONNECTIONS, seconds: SECONDS, body_bytes: audited.body.length };
-for (const [name, r] of Object.entries({ bare: baseline, cellar: audited.result, cellar_no_audit: unaudited.result, postgres: pgLookup })) {
+const figures: Record<string, number | string> = {
+  case: 'http',
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  body_bytes: audited.body.length,
+};
+for (const [name, r] of Object.entries({
+  bare: baseline,
+  cellar: audited.result,
+  cellar_no_audit: unaudited.result,
+  postgres: pgLookup,
+})) {
   figures[`${name}_rps`] = r.requestsPerSec;
   figures[`${name}_p50_ms`] = r.p50Ms;
   figures[`${name}_p99_ms`] = r.p99Ms;

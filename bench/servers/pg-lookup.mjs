@@ -22,4 +22,11 @@ app.get('/customers/:id', async (request, reply) => {
 });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`LISTENING ${new URL(address).port}\n`);
-process.on('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

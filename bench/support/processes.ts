@@ -59,7 +59,10 @@ export interface LoadResult {
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 /** Runs autocannon — in its own process — against `url` and returns its figures. */
-export function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): LoadResult {
+export function load(
+  url: string,
+  opts: { connections: number; seconds: number; headers?: Record<string, string> },
+): LoadResult {
   const headers = Object.entries(opts.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
   const run = spawnSync(
     process.execPath,
@@ -73,7 +76,13 @@ export function load(url: string, opts: { connections: number; seconds: number; 
     non2xx: number;
     errors: number;
   };
-  return { requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return {
+    requestsPerSec: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 /** Compiles src/ to dist/ (what `npm start` runs), so the server is measured as shipped. */

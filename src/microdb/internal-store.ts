@@ -59,7 +59,9 @@ export class InternalStore {
     // Young entities have fewer changes than the limit: skip (and never prepare) the trim.
     const oldestKept = BigInt(lastInsertRowid) - BigInt(limit);
     if (oldestKept <= 0n) return;
-    this.statements.get('changes:trim', () => 'DELETE FROM "_cellar_changes" WHERE "seq" <= ?').run(oldestKept);
+    this.statements
+      .get('changes:trim', () => 'DELETE FROM "_cellar_changes" WHERE "seq" <= ?')
+      .run(oldestKept);
   }
 
   /** The recorded changes, oldest first. */

@@ -20,7 +20,16 @@ export const COLUMN_TYPES = [
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** Mask functions. `clear` means "shown as stored". */
-export const MASK_FUNCTIONS = ['clear', 'redact', 'partial', 'email', 'hash', 'null', 'year', 'round'] as const;
+export const MASK_FUNCTIONS = [
+  'clear',
+  'redact',
+  'partial',
+  'email',
+  'hash',
+  'null',
+  'year',
+  'round',
+] as const;
 export type MaskFunction = (typeof MASK_FUNCTIONS)[number];
 
 /** One mask, parsed from text such as `partial(1,0)` or `round(2)`. */

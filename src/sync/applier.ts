@@ -165,7 +165,8 @@ export class Applier {
     let dest = this.repo.cached(target.key);
     if (!dest || dest.removed) {
       if (this.repo.isSuppressed(target.key)) return { kind: 'suppressed' };
-      if (!table.root) return { kind: 'park', waitsFor: target.key, row: this.#rowKey(product, table.name, pk) };
+      if (!table.root)
+        return { kind: 'park', waitsFor: target.key, row: this.#rowKey(product, table.name, pk) };
       if (target.id === undefined) return { kind: 'noop' };
       dest = this.repo.create(product, target.id, target.key);
     }

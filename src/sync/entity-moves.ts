@@ -45,7 +45,7 @@ function moveDescendants(
   if (parentKey === undefined || table.primaryKey.length !== 1) return;
   for (const childName of table.children) {
     const child = product.tablesByName.get(childName);
-    if (!child || child.route.kind !== 'parent') continue;
+    if (child?.route.kind !== 'parent') continue;
     for (const row of from.db.rowsByColumn(child.name, child.route.key, parentKey)) {
       const childPk = child.primaryKey.map((c) => row[c] ?? null);
       from.db.delete(child.name, childPk);

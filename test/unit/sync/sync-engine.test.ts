@@ -214,11 +214,17 @@ describe('sync engine', () => {
       const product = runtime.products.get('shop');
       // Two streams (as with one Kafka topic per table): the item's create and delete come first.
       const early = new MemoryConnector('items', [
-        batch(items.create('order_items', { id: 100, order_id: 10, sku: 'gone' }), items.delete('order_items', { id: 100 })),
+        batch(
+          items.create('order_items', { id: 100, order_id: 10, sku: 'gone' }),
+          items.delete('order_items', { id: 100 }),
+        ),
       ]);
       await engine.run([{ product, connector: early }], { follow: false });
       const late = new MemoryConnector('parents', [
-        batch(parents.create('customers', ada), parents.create('orders', { id: 10, customer_id: 1, total: '1', status: 'x' })),
+        batch(
+          parents.create('customers', ada),
+          parents.create('orders', { id: 10, customer_id: 1, total: '1', status: 'x' }),
+        ),
       ]);
       await engine.run([{ product, connector: late }], { follow: false });
     } finally {
