@@ -43,12 +43,10 @@ async function cellar(audit: boolean): Promise<{ result: LoadResult; body: strin
     cwd: REPO,
     stdio: 'ignore',
   });
+  // Logging as shipped: `info`, one line per request on stderr, which startServer reads.
   const { child, match } = await startServer(
     ['dist/cli/main.js', 'serve', '--config', config],
     /serving .* on (http:\/\/\S+) /,
-    {
-      LOG_LEVEL: 'warn',
-    },
   );
   try {
     const base = match[1];

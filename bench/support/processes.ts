@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Characters of a server's stderr kept for error messages. */
+const STDERR_TAIL_CHARS = 64 * 1024;
+
 /**
  * Starts a JavaScript program (`node ARGS`, no TypeScript loader: servers are measured as they
  * run in production) and waits for a stdout line matching `ready`.
@@ -22,8 +25,10 @@ export function startServer(
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${err}`)), 120_000);
+    // Read stderr as a log collector would, but keep only its tail (for the error messages): a
+    // server logging a line per request writes tens of megabytes in one run.
     child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
+      err = (err + d.toString()).slice(-STDERR_TAIL_CHARS);
     });
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();

@@ -8,6 +8,7 @@ import { maskedColumns } from '../governance/masking/effective-mask.js';
 import type { ColumnTransform } from '../microdb/entity-reader.js';
 import type { MaskPlan, Product } from '../product/types.js';
 import type { EntityHandle } from '../runtime/entity-handle.js';
+import { oneByte, productName } from './one-byte.js';
 
 /**
  * The tables named by `?tables=a,b` in product order, each once; undefined (every table) when
@@ -53,7 +54,7 @@ export function entityBody(
   transform: ColumnTransform | undefined,
 ): string {
   const data = handle.db.readJson(tables, transform);
-  return `{"product":${JSON.stringify(product.name)},"id":${JSON.stringify(handle.entityId)},"version":${handle.version},"syncedAt":${syncedAtJson(handle)},"data":${data}}`;
+  return `{"product":${JSON.stringify(productName(product))},"id":${JSON.stringify(handle.entityId)},"version":${handle.version},"syncedAt":${syncedAtJson(handle)},"data":${data}}`;
 }
 
 /** `{product, id, table, limit, offset, rows}` as JSON text. Synchronous, like {@link entityBody}. */
@@ -65,7 +66,23 @@ export function tableBody(
   transform: ColumnTransform | undefined,
 ): string {
   const rows = handle.db.readTableJson(table, page.limit, page.offset, transform);
-  return `{"product":${JSON.stringify(product.name)},"id":${JSON.stringify(handle.entityId)},"table":${JSON.stringify(table)},"limit":${page.limit},"offset":${page.offset},"rows":${rows}}`;
+  return `{"product":${JSON.stringify(productName(product))},"id":${JSON.stringify(handle.entityId)},"table":${JSON.stringify(oneByte(table))},"limit":${page.limit},"offset":${page.offset},"rows":${rows}}`;
+}
+
+const tableLists = new WeakMap<Product, readonly string[]>();
+
+/**
+ * The tables a read returns, as the audit records them: `tables`, or every table of the product
+ * in product order when undefined — that list frozen and made once per product.
+ */
+export function returnedTables(product: Product, tables: readonly string[] | undefined): readonly string[] {
+  if (tables !== undefined) return tables;
+  let all = tableLists.get(product);
+  if (all === undefined) {
+    all = Object.freeze(product.tables.map((t) => oneByte(t.name)));
+    tableLists.set(product, all);
+  }
+  return all;
 }
 
 /** Suffix marking a column the caller received masked, in audit records. */
@@ -96,7 +113,7 @@ export function returnedColumns(
       if (tables !== undefined && !tables.includes(table.name)) continue;
       const masked = new Set(maskedColumns(plan, table.name));
       for (const column of table.columns) {
-        list.push(`${table.name}.${column.name}${masked.has(column.name) ? MASKED_SUFFIX : ''}`);
+        list.push(oneByte(`${table.name}.${column.name}${masked.has(column.name) ? MASKED_SUFFIX : ''}`));
       }
     }
     columns = Object.freeze(list);

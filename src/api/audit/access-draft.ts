@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AccessOutcome } from '../../governance/audit/audit-record.js';
+import { productName } from '../one-byte.js';
 import type { CellarServices } from '../services.js';
 import { auditName, auditNames } from './audit-names.js';
 
@@ -39,7 +40,7 @@ export function openAccessDraft(request: FastifyRequest, services: CellarService
     action,
     principal: ANONYMOUS,
     roles: [],
-    product: product?.name,
+    product: product === undefined ? undefined : productName(product),
     entity:
       product !== undefined && typeof id === 'string'
         ? services.runtime.keyring.hashForAudit(product.name, id)
@@ -65,16 +66,17 @@ export async function writeAccess(
   const audit = services.audit;
   if (draft === null || draft.written || audit === undefined) return;
   draft.written = true;
+  // Absent fields stay undefined members: the log leaves them out of the record's text and hash.
   await audit.append({
     kind: 'access',
     requestId: request.id,
     principal: auditName(draft.principal),
     roles: auditNames(draft.roles),
     action: draft.action,
-    ...(draft.product === undefined ? {} : { product: draft.product }),
-    ...(draft.entity === undefined ? {} : { entity: draft.entity }),
-    ...(draft.tables === undefined ? {} : { tables: auditNames(draft.tables) }),
-    ...(draft.columns === undefined ? {} : { columns: auditNames(draft.columns) }),
+    product: draft.product,
+    entity: draft.entity,
+    tables: draft.tables === undefined ? undefined : auditNames(draft.tables),
+    columns: draft.columns === undefined ? undefined : auditNames(draft.columns),
     outcome,
     status,
   });

@@ -20,7 +20,23 @@ export function auditName(text: string): string {
   return cleaned.length > MAX_AUDIT_NAME_CHARS ? `${cleaned.slice(0, MAX_AUDIT_NAME_CHARS - 3)}...` : cleaned;
 }
 
-/** Each name through {@link auditName}, at most {@link MAX_AUDIT_LIST_ITEMS} of them. */
-export function auditNames(names: readonly string[]): string[] {
-  return names.slice(0, MAX_AUDIT_LIST_ITEMS).map(auditName);
+/** Results for frozen lists (a principal's roles, a route's column lists): they cannot change. */
+const frozenLists = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * Each name through {@link auditName}, at most {@link MAX_AUDIT_LIST_ITEMS} of them. The result
+ * for a frozen list is frozen and remembered, so the lists every request shares are cleaned once
+ * (and the audit log, seeing the same frozen list again, serializes it once too).
+ */
+export function auditNames(names: readonly string[]): readonly string[] {
+  const frozen = Object.isFrozen(names);
+  if (frozen) {
+    const known = frozenLists.get(names);
+    if (known !== undefined) return known;
+  }
+  const cleaned = names.slice(0, MAX_AUDIT_LIST_ITEMS).map(auditName);
+  if (!frozen) return cleaned;
+  const result = Object.freeze(cleaned);
+  frozenLists.set(names, result);
+  return result;
 }

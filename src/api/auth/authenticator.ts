@@ -3,8 +3,9 @@
  * verified as a JWT, anything else is looked up as an API key.
  */
 import { makePrincipal, type Principal } from '../../governance/access/principal.js';
+import { oneByte } from '../one-byte.js';
 import { createApiKeyVerifier } from './api-keys.js';
-import type { AuthConfig } from './auth-config.js';
+import type { ApiKeyConfig, AuthConfig } from './auth-config.js';
 import { bearerToken, looksLikeJwt, unauthenticated } from './bearer.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 
@@ -27,6 +28,11 @@ export interface Authenticator {
  */
 export function createAuthenticator(cfg: AuthConfig): Authenticator {
   const apiKeys = createApiKeyVerifier(cfg.apiKeys);
+  // One frozen principal per configured key, made once: a key's name and roles never change.
+  // Names in one-byte form: they go into every log line and audit record (see one-byte.ts).
+  const keyPrincipals = new Map<ApiKeyConfig, Principal>(
+    cfg.apiKeys.map((key) => [key, makePrincipal(oneByte(key.name), key.roles.map(oneByte), 'api-key')]),
+  );
   const jwt = cfg.jwt === undefined ? undefined : createJwtVerifier(cfg.jwt);
   return Object.freeze({
     async authenticate(authorization: string | undefined): Promise<Principal> {
@@ -42,7 +48,7 @@ export function createAuthenticator(cfg: AuthConfig): Authenticator {
       }
       const key = apiKeys.find(token);
       if (key === undefined) throw unauthenticated('unknown API key');
-      return makePrincipal(key.name, key.roles, 'api-key');
+      return keyPrincipals.get(key) ?? makePrincipal(key.name, key.roles, 'api-key');
     },
   });
 }

@@ -8,7 +8,14 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { maskTransformFor } from '../../governance/masking/mask-sql.js';
 import { writeAccess } from '../audit/access-draft.js';
-import { entityBody, requestedTables, requireTable, returnedColumns, tableBody } from '../entity-json.js';
+import {
+  entityBody,
+  requestedTables,
+  requireTable,
+  returnedColumns,
+  returnedTables,
+  tableBody,
+} from '../entity-json.js';
 import { BEARER, EntityParams, responses, TableParams } from '../schemas/common.js';
 import { EntityQuerystring, EntityResponse, TableQuerystring, TableResponse } from '../schemas/entity.js';
 import { readAccess } from './route-access.js';
@@ -49,7 +56,7 @@ export async function entityRoutes(app: FastifyInstance): Promise<void> {
         entityBody(product, handle, tables, transform),
       );
       if (request.access !== null) {
-        request.access.tables = tables ?? product.tables.map((t) => t.name);
+        request.access.tables = returnedTables(product, tables);
         request.access.columns = returnedColumns(product, plan, tables);
       }
       return sendJson(app, request, reply, body);

@@ -22,7 +22,7 @@ import { CheckpointSigner } from './checkpoint-signer.js';
 import { acquireDirLock, type DirLock } from './dir-lock.js';
 import { GroupWriter } from './group-writer.js';
 import { appendProblem } from './record-guard.js';
-import { recordLine, sealRecord } from './record-hash.js';
+import { sealLine } from './record-hash.js';
 import { type AuditWarning, recoverTail } from './tail-recovery.js';
 
 export {
@@ -218,13 +218,14 @@ export class AuditLog {
     const fileNumber = this.#sealed ? this.#fileNumber + 1 : this.#fileNumber;
     // Time never runs backwards along the chain, so readers may stop at a `since` bound.
     const atMs = Math.max(Date.now(), this.#lastAtMs);
-    const record = sealRecord({
+    const sealed = sealLine({
       ...fields,
       seq: this.#seq + 1,
       at: new Date(atMs).toISOString(),
       prev: this.#hash,
     });
-    const line = Buffer.from(recordLine(record), 'utf8');
+    const record = sealed.record;
+    const line = Buffer.from(sealed.line, 'utf8');
     // Everything that can throw is above: chain state changes only once the record exists.
     if (this.#sealed) {
       this.#fileNumber = fileNumber;

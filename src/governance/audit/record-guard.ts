@@ -39,13 +39,18 @@ function text(max: number): Rule {
 const name = text(MAX_NAME_CHARS);
 
 function list(item: Rule): Rule {
+  // Frozen arrays found valid: their items cannot change, and routes hand the same frozen column
+  // lists to every record, so each is checked once.
+  const valid = new WeakSet<readonly unknown[]>();
   return (v) => {
     if (!Array.isArray(v)) return 'must be an array';
+    if (valid.has(v)) return undefined;
     if (v.length > MAX_LIST_ITEMS) return `must have at most ${MAX_LIST_ITEMS} items`;
     for (let i = 0; i < v.length; i++) {
       const problem = item(v[i]);
       if (problem !== undefined) return `item ${i} ${problem}`;
     }
+    if (Object.isFrozen(v)) valid.add(v);
     return undefined;
   };
 }
@@ -140,6 +145,23 @@ function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A shape's required rules as a list, for append (`plain`) and with the chain fields (`chained`). */
+interface RequiredRules {
+  readonly plain: readonly (readonly [string, Rule])[];
+  readonly chained: readonly (readonly [string, Rule])[];
+}
+
+// Built once: checking a record then allocates nothing per field.
+const REQUIRED: Readonly<Record<AuditKind, RequiredRules>> = Object.fromEntries(
+  AUDIT_KINDS.map((kind) => [
+    kind,
+    {
+      plain: Object.entries(SHAPES[kind].required),
+      chained: Object.entries({ ...CHAIN, ...SHAPES[kind].required }),
+    },
+  ]),
+) as unknown as Readonly<Record<AuditKind, RequiredRules>>;
+
 function checkShape(value: unknown, kinds: readonly AuditKind[], chain: boolean): string | undefined {
   if (!isPlainObject(value)) return 'the record must be an object';
   const kind = value.kind;
@@ -147,20 +169,25 @@ function checkShape(value: unknown, kinds: readonly AuditKind[], chain: boolean)
     return `field "kind" must be one of ${kinds.join(', ')}`;
   }
   const shape = SHAPES[kind as AuditKind];
-  const required: Readonly<Record<string, Rule>> = chain ? { ...CHAIN, ...shape.required } : shape.required;
-  for (const [field, rule] of Object.entries(required)) {
+  const required = chain ? REQUIRED[kind as AuditKind].chained : REQUIRED[kind as AuditKind].plain;
+  for (const [field, rule] of required) {
     if (value[field] === undefined) return `field "${field}" is required for a ${kind} record`;
     const problem = rule(value[field]);
     if (problem !== undefined) return `field "${field}" ${problem}`;
   }
-  for (const [field, member] of Object.entries(value)) {
-    if (field === 'kind' || Object.hasOwn(required, field) || member === undefined) continue;
+  for (const field of Object.keys(value)) {
+    const member = value[field];
+    if (field === 'kind' || member === undefined || isRequired(shape, field, chain)) continue;
     const rule = Object.hasOwn(shape.optional, field) ? shape.optional[field] : undefined;
     if (rule === undefined) return `field "${field}" is not part of a ${kind} record`;
     const problem = rule(member);
     if (problem !== undefined) return `field "${field}" ${problem}`;
   }
   return undefined;
+}
+
+function isRequired(shape: Shape, field: string, chain: boolean): boolean {
+  return Object.hasOwn(shape.required, field) || (chain && Object.hasOwn(CHAIN, field));
 }
 
 /** Why `value` may not be appended by a caller (checkpoints are the log's own), or undefined. */

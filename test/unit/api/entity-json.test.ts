@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MASKED_SUFFIX, requestedTables, returnedColumns } from '../../../src/api/entity-json.js';
+import {
+  MASKED_SUFFIX,
+  requestedTables,
+  returnedColumns,
+  returnedTables,
+} from '../../../src/api/entity-json.js';
 import { isCellarError } from '../../../src/errors.js';
 import { loadProduct } from '../../../src/product/product-registry.js';
 import { REPO_ROOT } from '../../support/cli.js';
@@ -40,5 +45,15 @@ describe('returnedColumns', () => {
   it('is cached per plan and table set', () => {
     const plan = product.maskPlans.analyst ?? null;
     expect(returnedColumns(product, plan, ['orders'])).toBe(returnedColumns(product, plan, ['orders']));
+  });
+});
+
+describe('returnedTables', () => {
+  it('is the requested tables, or every table in product order made once per product', () => {
+    expect(returnedTables(product, ['orders'])).toEqual(['orders']);
+    const all = returnedTables(product, undefined);
+    expect(all).toEqual(product.tables.map((t) => t.name));
+    expect(Object.isFrozen(all)).toBe(true);
+    expect(returnedTables(product, undefined)).toBe(all);
   });
 });

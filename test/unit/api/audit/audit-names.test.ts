@@ -20,3 +20,21 @@ describe('auditName', () => {
     expect(auditNames(Array.from({ length: 500 }, (_, i) => `role${i}`))).toHaveLength(MAX_AUDIT_LIST_ITEMS);
   });
 });
+
+describe('auditNames of frozen lists', () => {
+  it('cleans a frozen list once and returns the same frozen result', () => {
+    const roles = Object.freeze(['support', 'bad\u0000role']);
+    const first = auditNames(roles);
+    expect(first).toEqual(['support', 'bad?role']);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(auditNames(roles)).toBe(first);
+  });
+
+  it('cleans an unfrozen list afresh every time', () => {
+    const roles = ['a'];
+    expect(auditNames(roles)).toEqual(['a']);
+    roles.push('b\n');
+    expect(auditNames(roles)).toEqual(['a', 'b?']);
+    expect(Object.isFrozen(auditNames(roles))).toBe(false);
+  });
+});

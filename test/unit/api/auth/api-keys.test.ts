@@ -42,6 +42,12 @@ describe('createApiKeyVerifier', () => {
     expect(verifier.find('key-two')).toBe(keys[1]);
   });
 
+  it('hashes a presented key as UTF-8', () => {
+    const wide = createApiKeyVerifier([{ name: 'wide', hash: hashApiKey('clé-€'), roles: [] }]);
+    expect(wide.find('clé-€')?.name).toBe('wide');
+    expect(wide.find('cle-€')).toBeUndefined();
+  });
+
   it('finds nothing for an unknown key, a near miss, or the hash itself', () => {
     expect(verifier.find('key-three')).toBeUndefined();
     expect(verifier.find('key-one ')).toBeUndefined();

@@ -45,6 +45,13 @@ describe('createAuthenticator with API keys', () => {
     });
   });
 
+  it('answers a key with the same frozen principal every time', async () => {
+    const first = await auth.authenticate('Bearer demo-support-key');
+    expect(await auth.authenticate('Bearer demo-support-key')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.roles)).toBe(true);
+  });
+
   it('takes the scheme in any case and ignores surrounding spaces', async () => {
     expect((await auth.authenticate('bearer demo-support-key')).name).toBe('demo-support');
     expect((await auth.authenticate('  BEARER   demo-support-key  ')).name).toBe('demo-support');

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCellarError } from '../../../../src/errors.js';
-import { canonicalJson } from '../../../../src/governance/audit/canonical-json.js';
+import {
+  canonicalJson,
+  canonicalMembers,
+  joinMembers,
+} from '../../../../src/governance/audit/canonical-json.js';
 
 const value = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -59,5 +63,42 @@ describe('canonicalJson', () => {
         expect.toSatisfy((e: unknown) => isCellarError(e, 'CELLAR_ERR_AUDIT_RECORD_INVALID')),
       );
     }
+  });
+});
+
+describe('canonicalMembers', () => {
+  it('gives the members canonicalJson joins: sorted, serialized, undefined left out', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value, { maxKeys: 6 }), (dict) => {
+        const members = canonicalMembers(dict);
+        expect(joinMembers(members)).toBe(canonicalJson(dict));
+        expect(members.map((m) => m.key)).toEqual(Object.keys(dict).sort());
+      }),
+    );
+    expect(canonicalMembers({ b: [1], a: undefined })).toEqual([{ key: 'b', text: '[1]' }]);
+  });
+
+  it('refuses what is not a plain object', () => {
+    expect(() => canonicalMembers([1])).toThrow(
+      expect.toSatisfy((e: unknown) => isCellarError(e, 'CELLAR_ERR_AUDIT_RECORD_INVALID')),
+    );
+  });
+});
+
+describe('canonicalJson of frozen arrays', () => {
+  it('serializes a frozen list of strings the same every time, and unfrozen lists afresh', () => {
+    const frozen = Object.freeze(['b', 'a"\n']);
+    expect(canonicalJson({ x: frozen })).toBe('{"x":["b","a\\"\\n"]}');
+    expect(canonicalJson({ y: frozen })).toBe('{"y":["b","a\\"\\n"]}');
+    const open = ['c'];
+    expect(canonicalJson(open)).toBe('["c"]');
+    open.push('d');
+    expect(canonicalJson(open)).toBe('["c","d"]');
+  });
+
+  it('still checks frozen lists that hold more than strings, and names where a value failed', () => {
+    const mixed = Object.freeze([{ n: 1 }]);
+    expect(canonicalJson(mixed)).toBe('[{"n":1}]');
+    expect(() => canonicalJson({ a: [{ b: 1.5 }] })).toThrow(/audit field \$\.a\[0\]\.b: a number must be/);
   });
 });

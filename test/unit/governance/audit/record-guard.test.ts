@@ -54,3 +54,16 @@ describe('storedRecordProblem', () => {
     expect(storedRecordProblem(unsealed)).toMatch(/"hash" is required/);
   });
 });
+
+describe('frozen lists', () => {
+  it('are checked once when valid and refused every time when not', () => {
+    const columns = Object.freeze(['customers.id', 'customers.email:masked']);
+    expect(appendProblem(access(1, { columns }))).toBeUndefined();
+    expect(appendProblem(access(2, { columns }))).toBeUndefined();
+    const bad = Object.freeze(['customers.id', 'a\nb']);
+    expect(appendProblem(access(1, { columns: bad }))).toMatch(/^field "columns" item 1/);
+    expect(appendProblem(access(2, { columns: bad }))).toMatch(/^field "columns" item 1/);
+    // The same frozen list is judged by each field's own rule: valid names are not entity hashes.
+    expect(appendProblem({ ...flush(1), entities: columns })).toMatch(/^field "entities" item 0/);
+  });
+});
