@@ -5,7 +5,9 @@ import { CellarError } from '../errors.js';
 import type { EntityKey } from '../store/blob-store.js';
 import {
   BLOB_FORMAT_DEFLATE_XCHACHA,
-  BLOB_HEADER_BYTES,
+  type BlobHeader,
+  blobHeaderLength,
+  type ReadBlobHeader,
   readBlobHeader,
   writeBlobHeader,
 } from './blob-header.js';
@@ -20,6 +22,9 @@ import { compressImage, decompressImage, dictionaryId } from './compress.js';
  * in its header: a blob copied to another entity or product, or altered anywhere, fails as
  * CELLAR_ERR_CODEC_TAMPERED; an older blob put back in place of a newer one fails as
  * CELLAR_ERR_CODEC_ROLLBACK.
+ *
+ * Blobs are written in header format 2; format-1 blobs (the first release's fixed-width header)
+ * still open, and {@link resealBlob} rewrites them as format 2.
  */
 
 export interface EncodeBlobInput {
@@ -57,28 +62,11 @@ export function encodeBlob(input: EncodeBlobInput): Uint8Array {
   }
   const compressed = compressImage(input.image, input.dictionary);
   try {
-    const out = Buffer.allocUnsafeSlow(BLOB_HEADER_BYTES + compressed.length + TAG_BYTES);
-    const nonce = Buffer.alloc(NONCE_BYTES);
-    sodium.randombytes_buf(nonce);
-    writeBlobHeader(out, {
-      format: BLOB_FORMAT_DEFLATE_XCHACHA,
+    return seal(input.product, input.key, input.dataKey, compressed, {
       keyVersion: input.keyVersion,
       version: BigInt(input.version),
       dictionaryId: dictionaryId(input.dictionary),
-      nonce,
     });
-    const ad = associatedData(out.subarray(0, BLOB_HEADER_BYTES), input.product, input.key);
-    input.dataKey.use((k) =>
-      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out.subarray(BLOB_HEADER_BYTES),
-        compressed,
-        ad,
-        null,
-        nonce,
-        k,
-      ),
-    );
-    return out;
   } finally {
     sodium.sodium_memzero(compressed);
   }
@@ -132,31 +120,44 @@ export function resealBlob(input: ResealBlobInput): Uint8Array {
   }
   const { header, compressed } = openBlob(input);
   try {
-    const out = Buffer.allocUnsafeSlow(BLOB_HEADER_BYTES + compressed.length + TAG_BYTES);
-    const nonce = Buffer.alloc(NONCE_BYTES);
-    sodium.randombytes_buf(nonce);
-    writeBlobHeader(out, {
-      format: header.format,
+    // Always the current format: every format's compressed stream is raw deflate, so a format-1
+    // blob is upgraded in passing.
+    return seal(input.product, input.key, input.newDataKey, compressed, {
       keyVersion: input.keyVersion,
       version: BigInt(input.newVersion),
       dictionaryId: header.dictionaryId,
-      nonce,
     });
-    const ad = associatedData(out.subarray(0, BLOB_HEADER_BYTES), input.product, input.key);
-    input.newDataKey.use((k) =>
-      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out.subarray(BLOB_HEADER_BYTES),
-        compressed,
-        ad,
-        null,
-        nonce,
-        k,
-      ),
-    );
-    return out;
   } finally {
     sodium.sodium_memzero(compressed);
   }
+}
+
+/** `compressed` encrypted under `dataKey` behind a current-format header with a fresh nonce. */
+function seal(
+  product: string,
+  key: EntityKey,
+  dataKey: SecureKey,
+  compressed: Buffer,
+  fields: Omit<BlobHeader, 'format' | 'nonce'>,
+): Buffer {
+  const nonce = Buffer.alloc(NONCE_BYTES);
+  sodium.randombytes_buf(nonce);
+  const header: BlobHeader = { format: BLOB_FORMAT_DEFLATE_XCHACHA, ...fields, nonce };
+  const headerBytes = blobHeaderLength(header);
+  const out = Buffer.allocUnsafeSlow(headerBytes + compressed.length + TAG_BYTES);
+  writeBlobHeader(out, header);
+  const ad = associatedData(out.subarray(0, headerBytes), product, key);
+  dataKey.use((k) =>
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.subarray(headerBytes),
+      compressed,
+      ad,
+      null,
+      nonce,
+      k,
+    ),
+  );
+  return out;
 }
 
 /**
@@ -164,26 +165,26 @@ export function resealBlob(input: ResealBlobInput): Uint8Array {
  * the compressed image (the caller zeroes it).
  */
 function openBlob(input: Omit<DecodeBlobInput, 'dictionary'>): {
-  header: ReturnType<typeof readBlobHeader>;
+  header: ReadBlobHeader;
   compressed: Buffer;
 } {
   const header = readBlobHeader(input.blob);
   const blob = Buffer.from(input.blob.buffer, input.blob.byteOffset, input.blob.byteLength);
-  if (blob.length < BLOB_HEADER_BYTES + TAG_BYTES) {
+  if (blob.length < header.length + TAG_BYTES) {
     throw new CellarError(
       'CELLAR_ERR_CODEC_FORMAT',
       `the blob is ${blob.length} bytes: too short to hold its tag`,
     );
   }
-  const ad = associatedData(blob.subarray(0, BLOB_HEADER_BYTES), input.product, input.key);
-  const compressed = Buffer.alloc(blob.length - BLOB_HEADER_BYTES - TAG_BYTES);
+  const ad = associatedData(blob.subarray(0, header.length), input.product, input.key);
+  const compressed = Buffer.alloc(blob.length - header.length - TAG_BYTES);
   try {
     try {
       input.dataKey.use((k) =>
         sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
           compressed,
           null,
-          blob.subarray(BLOB_HEADER_BYTES),
+          blob.subarray(header.length),
           ad,
           header.nonce,
           k,

@@ -6,6 +6,7 @@ import { IndexHasher } from './index-hasher.js';
 import { KeyArena } from './key-arena.js';
 import { unwrapKeyInto, wrapKey } from './key-wrap.js';
 import type { MasterKey } from './master-key.js';
+import { readWrappedKeys } from './read-wrapped-keys.js';
 import { asMasterKeySet, type MasterKeySet } from './rotation/master-key-set.js';
 import { MasterVersionLoader } from './rotation/version-loader.js';
 import type { SecureKey } from './secure-buffer.js';
@@ -161,10 +162,9 @@ export class Keyring {
     try {
       // Keys made now are wrapped by the newest version, even one a rotation elsewhere just added.
       if (create) await this.#versions.refresh();
-      const stored = await this.#keyStore.getMany(ids);
-      for (const version of new Set([...stored.values()].map((k) => k.masterVersion))) {
-        await this.#versions.ensure(version);
-      }
+      const stored = await readWrappedKeys(this.#keyStore, ids);
+      const versions = new Set([...stored.values()].map((k) => k.masterVersion));
+      for (const v of versions) if (this.#masters.get(v) === undefined) await this.#versions.ensure(v);
       this.#assertOpen();
       // One master-key unprotect for the whole batch instead of one per wrap or unwrap.
       this.#masters.current.key.use(() => this.#resolveMissing(ids, stored, create, startSeq, found));

@@ -82,21 +82,61 @@ function tablePartSql(table: TableDef, transform: ColumnTransform | undefined): 
  * One statement returning the JSON text of `{ "<root>": {…} | null, "<child>": [ … ], … }` for
  * the given tables, rows in primary-key order. The outer object is assembled by concatenation:
  * each part is already valid JSON text, and this avoids re-parsing it.
+ *
+ * Memoized per table list and transform id (see {@link ColumnTransform}): every new connection
+ * prepares the statement again, and building its text cost ~3 % of a cold read.
  */
 export function entityReadSql(tables: readonly TableDef[], transform?: ColumnTransform): string {
-  if (tables.length === 0) return `SELECT '{}'`;
+  const first = tables[0];
+  if (first === undefined) return `SELECT '{}'`;
+  let memo = entitySqlMemo.get(first);
+  if (memo === undefined) {
+    memo = new Map();
+    entitySqlMemo.set(first, memo);
+  }
+  const key = `${transform?.id ?? ''}\0${tables.map((t) => t.name).join('\0')}`;
+  const hit = memo.get(key);
+  if (hit !== undefined && sameTables(hit.tables, tables)) return hit.sql;
   const parts = tables.map((t, i) => {
-    const key = `${i === 0 ? '{' : ','}${JSON.stringify(t.name)}:`;
-    return `'${key.replaceAll("'", "''")}' || ${tablePartSql(t, transform)}`;
+    const name = `${i === 0 ? '{' : ','}${JSON.stringify(t.name)}:`;
+    return `'${name.replaceAll("'", "''")}' || ${tablePartSql(t, transform)}`;
   });
-  return `SELECT ${parts.join(' || ')} || '}'`;
+  const sql = `SELECT ${parts.join(' || ')} || '}'`;
+  // Table sets come from callers (`?tables=`): bound what one product can make us keep.
+  if (memo.size < MEMO_ENTRIES_PER_TABLE) memo.set(key, { tables: [...tables], sql });
+  return sql;
 }
 
-/** One statement returning a JSON array of a table's rows in key order; binds (limit, offset). */
+/**
+ * One statement returning a JSON array of a table's rows in key order; binds (limit, offset).
+ * Memoized per table and transform id, like {@link entityReadSql}.
+ */
 export function tableReadSql(table: TableDef, transform?: ColumnTransform): string {
-  const order = primaryKeyList(table);
-  return `SELECT json_group_array(${rowObjectSql(table, transform)} ORDER BY ${order})
+  let memo = tableSqlMemo.get(table);
+  if (memo === undefined) {
+    memo = new Map();
+    tableSqlMemo.set(table, memo);
+  }
+  const key = transform?.id ?? '';
+  let sql = memo.get(key);
+  if (sql === undefined) {
+    const order = primaryKeyList(table);
+    sql = `SELECT json_group_array(${rowObjectSql(table, transform)} ORDER BY ${order})
     FROM (SELECT * FROM ${quoteIdent(table.name)} ORDER BY ${order} LIMIT ? OFFSET ?)`;
+    if (memo.size < MEMO_ENTRIES_PER_TABLE) memo.set(key, sql);
+  }
+  return sql;
+}
+
+/** Memoized statements kept per table at most (table sets × transforms). */
+const MEMO_ENTRIES_PER_TABLE = 256;
+
+/** Keyed by the first table of the list: a product's TableDefs live as long as the product. */
+const entitySqlMemo = new WeakMap<TableDef, Map<string, { tables: readonly TableDef[]; sql: string }>>();
+const tableSqlMemo = new WeakMap<TableDef, Map<string, string>>();
+
+function sameTables(a: readonly TableDef[], b: readonly TableDef[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
 /**

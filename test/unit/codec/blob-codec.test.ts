@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
+import sodium from 'sodium-native';
 import { describe, expect, it } from 'vitest';
-import { type DecodeBlobInput, decodeBlob, encodeBlob } from '../../../src/codec/blob-codec.js';
-import { BLOB_HEADER_BYTES, readBlobHeader } from '../../../src/codec/blob-header.js';
+import { type DecodeBlobInput, decodeBlob, encodeBlob, resealBlob } from '../../../src/codec/blob-codec.js';
+import { BLOB_V1_HEADER_BYTES, readBlobHeader, writeBlobHeader } from '../../../src/codec/blob-header.js';
+import { compressImage, dictionaryId } from '../../../src/codec/compress.js';
 import { SecureKey } from '../../../src/crypto/secure-buffer.js';
 import { CellarError, type ErrorCode } from '../../../src/errors.js';
 import { microImages } from './micro-image.js';
@@ -77,7 +79,7 @@ describe('blob codec', () => {
     const b = encode(7);
     const header = readBlobHeader(a);
     expect(a.subarray(0, 4).toString('ascii')).toBe('CLR1');
-    expect(header).toMatchObject({ format: 1, keyVersion: 1, version: 7n });
+    expect(header).toMatchObject({ format: 2, keyVersion: 1, version: 7n, length: 35 });
     expect(header.dictionaryId).not.toBe(0);
     expect(readBlobHeader(encode(7, { dictionary: undefined })).dictionaryId).toBe(0);
     expect(Buffer.from(header.nonce).equals(readBlobHeader(b).nonce)).toBe(false);
@@ -106,7 +108,7 @@ describe('blob codec', () => {
     for (const [i, code] of codes)
       expect([i, code]).toEqual([i, i < 5 ? 'CELLAR_ERR_CODEC_FORMAT' : 'CELLAR_ERR_CODEC_TAMPERED']);
     // Header, ciphertext and tag were all covered.
-    expect(blob.length).toBeGreaterThan(BLOB_HEADER_BYTES + 16 + 1);
+    expect(blob.length).toBeGreaterThan(readBlobHeader(blob).length + 16 + 1);
   });
 
   it('fails on truncation and on input that is not a blob', () => {
@@ -114,13 +116,13 @@ describe('blob codec', () => {
     expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, blob.length - 1))))).toBe(
       'CELLAR_ERR_CODEC_TAMPERED',
     );
-    expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, BLOB_HEADER_BYTES + 3))))).toBe(
+    expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, readBlobHeader(blob).length + 3))))).toBe(
       'CELLAR_ERR_CODEC_FORMAT',
     );
     expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, 10))))).toBe('CELLAR_ERR_CODEC_FORMAT');
     expect(codeOf(() => decodeBlob(decodeInput(image)))).toBe('CELLAR_ERR_CODEC_FORMAT');
     const future = Buffer.from(blob);
-    future[4] = 2;
+    future[4] = 3;
     expect(codeOf(() => decodeBlob(decodeInput(future)))).toBe('CELLAR_ERR_CODEC_FORMAT');
   });
 
@@ -168,6 +170,37 @@ describe('blob codec', () => {
     expect(codeOf(() => decodeBlob(decodeInput(blob, { dictionary: undefined })))).toBe(
       'CELLAR_ERR_CODEC_FORMAT',
     );
+  });
+
+  it('still opens a format-1 blob (fixed-width header), and reseals it as format 2', () => {
+    const compressed = compressImage(image, empty);
+    const nonce = Buffer.alloc(24, 5);
+    const v1 = Buffer.alloc(BLOB_V1_HEADER_BYTES + compressed.length + 16);
+    writeBlobHeader(v1, { format: 1, keyVersion: 1, version: 3n, dictionaryId: dictionaryId(empty), nonce });
+    const ad = Buffer.concat([
+      v1.subarray(0, BLOB_V1_HEADER_BYTES),
+      Buffer.from('customer360\u0000'),
+      Buffer.from(keyA),
+    ]);
+    dataKey.use((k) =>
+      sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        v1.subarray(BLOB_V1_HEADER_BYTES),
+        compressed,
+        ad,
+        null,
+        nonce,
+        k,
+      ),
+    );
+    expect(decodeBlob(decodeInput(v1)).equals(image)).toBe(true);
+    const altered = Buffer.from(v1);
+    altered[12] = (altered[12] ?? 0) ^ 1; // inside the u64 version
+    expect(codeOf(() => decodeBlob(decodeInput(altered)))).toBe('CELLAR_ERR_CODEC_TAMPERED');
+
+    const resealed = resealBlob({ ...decodeInput(v1), newDataKey: dataKey, newVersion: 4, keyVersion: 2 });
+    expect(readBlobHeader(resealed)).toMatchObject({ format: 2, keyVersion: 2, version: 4n });
+    expect(resealed.length).toBe(v1.length - 10); // 35-byte header
+    expect(decodeBlob(decodeInput(resealed, { expectedVersion: 4 })).equals(image)).toBe(true);
   });
 
   it('rejects versions it cannot record', () => {

@@ -1,6 +1,8 @@
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   BLOB_DEFLATE_LEVEL,
+  BLOB_DEFLATE_WINDOW_BITS,
   compressImage,
   decompressImage,
   dictionaryId,
@@ -15,6 +17,13 @@ describe('compress', () => {
     expect(BLOB_DEFLATE_LEVEL).toBe(3);
     expect(decompressImage(compressImage(image)).equals(image)).toBe(true);
     expect(decompressImage(compressImage(image, empty), empty).equals(image)).toBe(true);
+  });
+
+  it('decodes streams made with the 32 KiB window of the first release as well as its own 16 KiB one', () => {
+    expect(BLOB_DEFLATE_WINDOW_BITS).toBe(14);
+    const old = deflateRawSync(image, { level: 3, windowBits: 15, dictionary: empty });
+    expect(decompressImage(old, empty).equals(image)).toBe(true);
+    expect(compressImage(image, empty).length).toBeLessThanOrEqual(old.length + 8);
   });
 
   it('shrinks a small entity well below its page-padded image', () => {

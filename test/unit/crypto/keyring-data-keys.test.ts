@@ -67,11 +67,11 @@ describe('Keyring data keys', () => {
     await ring.dataKeys(ids, true);
     await store.putMany(ring.pendingKeys());
     ring.clearPending();
-    const before = counting.getManyCalls;
+    const before = counting.reads;
     await ring.dataKeys([ids[2]!, ids[1]!], false);
-    expect(counting.getManyCalls).toBe(before); // both cached
+    expect(counting.reads).toBe(before); // both cached
     const reloaded = await ring.dataKeys([ids[0]!], false); // evicted: back to the store
-    expect(counting.getManyCalls).toBe(before + 1);
+    expect(counting.reads).toBe(before + 1);
     expect(reloaded.size).toBe(1);
     ring.close();
   });

@@ -30,15 +30,16 @@ export async function failure(promise: Promise<unknown>): Promise<CellarError> {
   throw new Error('expected a CellarError');
 }
 
-/** A real key store that counts getMany calls (to observe the cache). */
+/** A real key store that counts reads of wrapped keys, get and getMany (to observe the cache). */
 export class CountingKeyStore implements KeyStore {
-  getManyCalls = 0;
+  reads = 0;
   constructor(readonly inner: KeyStore) {}
   get(id: WrappedKey['id']) {
+    this.reads += 1;
     return this.inner.get(id);
   }
   getMany(ids: readonly WrappedKey['id'][]) {
-    this.getManyCalls += 1;
+    this.reads += 1;
     return this.inner.getMany(ids);
   }
   putMany(keys: readonly WrappedKey[]) {

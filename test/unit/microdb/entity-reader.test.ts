@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { columnJsonExpr, entityReadSql, resolveReadTables } from '../../../src/microdb/entity-reader.js';
+import {
+  columnJsonExpr,
+  entityReadSql,
+  resolveReadTables,
+  tableReadSql,
+} from '../../../src/microdb/entity-reader.js';
 import { MicroDb } from '../../../src/microdb/micro-db.js';
 import { column, customer360, orderItems, orders, product, table } from './fixture-product.js';
 
@@ -27,6 +32,23 @@ describe('entity read SQL', () => {
     expect(sql.indexOf('"orders"')).toBeLessThan(sql.indexOf('"order_items"'));
     expect(resolveReadTables(customer360, undefined)).toBe(customer360.tables);
     expect(resolveReadTables(customer360, ['order_items', 'orders'])).toEqual([orders, orderItems]);
+  });
+
+  it('memoizes the statement text per table list and transform id', () => {
+    const upper = { id: 'upper', expr: (_t: unknown, _c: unknown, json: string) => `upper(${json})` };
+    const all = entityReadSql(customer360.tables);
+    expect(entityReadSql(customer360.tables)).toBe(all);
+    const subset = entityReadSql(resolveReadTables(customer360, ['orders']));
+    expect(entityReadSql(resolveReadTables(customer360, ['orders']))).toBe(subset);
+    expect(subset).not.toBe(all);
+    const masked = entityReadSql(customer360.tables, upper);
+    expect(masked).toContain('upper(');
+    expect(all).not.toContain('upper(');
+    expect(tableReadSql(orders, upper)).toContain('upper(');
+    expect(tableReadSql(orders)).not.toContain('upper(');
+    // A table list with the same names but other table objects is not served the memoized text.
+    const renamed = { ...orders, columns: orders.columns.slice(0, 1) };
+    expect(entityReadSql([renamed])).not.toBe(entityReadSql([orders]));
   });
 
   it('reads tables wider than one json_object call allows', () => {
