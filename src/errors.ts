@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   CELLAR_ERR_TABLE_NOT_FOUND: { status: 404, message: 'no such table in this product' },
   CELLAR_ERR_COLUMN_NOT_FOUND: { status: 400, message: 'no such column in this table' },
   CELLAR_ERR_MICRODB_IMAGE: { status: 500, message: 'the image is not a micro-DB of this product' },
+  CELLAR_ERR_PRODUCT_MIGRATION: {
+    status: 500,
+    message: 'the product spec changed in a way its stored entities cannot follow',
+  },
 
   // sync: change events that cannot be applied (they go to the dead-letter store)
   CELLAR_ERR_EVENT_DECODE: { status: 400, message: 'the change event could not be decoded' },

@@ -1,4 +1,6 @@
 import { decodeBlob } from '../codec/blob-codec.js';
+import { readBlobHeader } from '../codec/blob-header.js';
+import { dictionaryId } from '../codec/compress.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { CellarError } from '../errors.js';
 import type { EntityCache } from '../microdb/entity-cache.js';
@@ -8,6 +10,7 @@ import type { Product } from '../product/types.js';
 import type { BlobStore, EntityKey, StoredBlob } from '../store/blob-store.js';
 import type { KeyStore } from '../store/key-store.js';
 import { EntityHandle } from './entity-handle.js';
+import type { BlobTemplate, ProductTemplates } from './product-templates.js';
 
 /**
  * Where entities come from: the cache, else the store (decrypt → decompress → open), else —
@@ -23,6 +26,8 @@ export class EntityRepository {
     private readonly blobs: BlobStore,
     readonly keyring: Keyring,
     readonly cache: EntityCache<EntityHandle>,
+    /** The templates blobs were written with; without it, only the current one (no spec changes). */
+    private readonly templates?: ProductTemplates,
     /** Where erased entities are listed (suppressed); without it, no entity counts as erased. */
     private readonly keys?: KeyStore,
   ) {}
@@ -116,12 +121,20 @@ export class EntityRepository {
     return handle;
   }
 
+  /** The template a blob was written with: the current one, or an earlier spec's with its migration. */
+  #templateOf(product: Product, blob: Uint8Array): BlobTemplate {
+    const current = microDbTemplate(product);
+    const id = readBlobHeader(blob).dictionaryId;
+    if (this.templates === undefined || id === dictionaryId(current))
+      return { dictionary: current, migration: undefined };
+    return this.templates.forBlob(product, id);
+  }
+
   async #openAll(product: Product, blobs: readonly StoredBlob[]): Promise<EntityHandle[]> {
     const dataKeys = await this.keyring.dataKeys(
       blobs.map((b) => b.key),
       false,
     );
-    const dictionary = microDbTemplate(product);
     return blobs.map((blob) => {
       const dataKey = dataKeys.get(blob.key);
       if (!dataKey) {
@@ -129,15 +142,23 @@ export class EntityRepository {
           hint: 'the entity was erased, or the key store does not belong to this blob store',
         });
       }
+      const template = this.#templateOf(product, blob.data);
       const image = decodeBlob({
         product: product.name,
         key: blob.key,
         expectedVersion: blob.version,
         blob: blob.data,
         dataKey,
-        dictionary,
+        dictionary: template.dictionary,
       });
-      const handle = new EntityHandle(product, blob.key, MicroDb.open(product, image), blob.version);
+      let db: MicroDb;
+      try {
+        db = MicroDb.open(product, image, template.migration);
+      } finally {
+        // The connection holds its own copy: do not leave the plaintext image to the GC.
+        image.fill(0);
+      }
+      const handle = new EntityHandle(product, blob.key, db, blob.version);
       this.cache.set(blob.key, handle, false);
       return handle;
     });

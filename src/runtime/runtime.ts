@@ -9,6 +9,7 @@ import type { KeyStore } from '../store/key-store.js';
 import { openStores } from '../store/open-store.js';
 import type { EntityHandle } from './entity-handle.js';
 import { EntityRepository } from './entity-repository.js';
+import { ProductTemplates } from './product-templates.js';
 
 /**
  * Everything a Cellar process holds open: configuration, products, stores, keys and the entity
@@ -21,6 +22,8 @@ export interface Runtime {
   readonly keys: KeyStore;
   readonly keyring: Keyring;
   readonly repo: EntityRepository;
+  /** Every template each product's blobs were written with (spec changes: product-templates.ts). */
+  readonly templates: ProductTemplates;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export async function openRuntime(
   const { blobs, keys, keysLocation } = await openStores(config.store);
   let master: MasterKeySet | undefined;
   try {
+    const templates = new ProductTemplates(blobs);
+    for (const product of products.list()) await templates.register(product);
     // Every master key version the key store still uses (docs/key-rotation.md); versions a
     // rotation in another process adds later are loaded when first met.
     master = await loadMasterKeys(config, keys, env);
@@ -43,7 +48,7 @@ export async function openRuntime(
       maxEntities: config.cache.maxEntities,
       maxBytes: config.cache.maxBytes,
     });
-    const repo = new EntityRepository(blobs, keyring, cache, keys);
+    const repo = new EntityRepository(blobs, keyring, cache, templates, keys);
     const masters = master;
     return {
       config,
@@ -52,6 +57,7 @@ export async function openRuntime(
       keys,
       keyring,
       repo,
+      templates,
       async close() {
         keyring.close();
         masters.dispose();

@@ -73,6 +73,16 @@ export interface EntityRef {
   readonly key: EntityKey;
 }
 
+/**
+ * A product template as recorded in the store: the empty micro-DB image its blobs were compressed
+ * against (a schema, no entity data) and the product schema it was built from, as JSON.
+ */
+export interface StoredTemplate {
+  readonly dictionaryId: number;
+  readonly image: Buffer;
+  readonly schema: string;
+}
+
 /** Everything one group commit writes, atomically. */
 export interface CommitBatch {
   readonly puts: readonly StoredBlob[];
@@ -118,5 +128,11 @@ export interface BlobStore {
   deadLetters(limit: number): Promise<{ readonly total: number; readonly items: DeadLetter[] }>;
   /** Owners of token-index entries (by token hash); unknown hashes are absent from the map. */
   tokenOwners(tokens: readonly string[]): Promise<Map<string, TokenOwner>>;
+  /** Records a product template unless one with its dictionary id is recorded (durably). */
+  putTemplate(product: string, template: StoredTemplate): Promise<void>;
+  /** Every recorded template of a product. */
+  templates(product: string): Promise<StoredTemplate[]>;
+  /** Forgets a recorded template (when no blob uses it any more). */
+  dropTemplate(product: string, dictionaryId: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -95,6 +95,16 @@ export function prepareBlobStatements(db: Database.Database) {
     ),
     deleteToken: db.prepare<[string]>('DELETE FROM tokens WHERE token = ?'),
     dropTokens: db.prepare<[string, string]>('DELETE FROM tokens WHERE product = ? AND entity = ?'),
+    putTemplate: db.prepare<[string, number, Buffer, string]>(
+      'INSERT OR IGNORE INTO templates (product, dictionary_id, image, schema) VALUES (?, ?, ?, ?)',
+    ),
+    templates: db.prepare<
+      [string],
+      { readonly dictionary_id: number; readonly image: Buffer; readonly schema: string }
+    >('SELECT dictionary_id, image, schema FROM templates WHERE product = ? ORDER BY dictionary_id'),
+    dropTemplate: db.prepare<[string, number]>(
+      'DELETE FROM templates WHERE product = ? AND dictionary_id = ?',
+    ),
     tokenOwners: db.prepare<
       [string],
       { readonly token: string; readonly product: string; readonly entity: string }

@@ -7,6 +7,7 @@ import type {
   EntityKey,
   ParkedEvent,
   StoredBlob,
+  StoredTemplate,
   TokenOwner,
 } from '../blob-store.js';
 import {
@@ -131,6 +132,20 @@ export class SqliteBlobStore implements BlobStore {
       tokens.length === 0 ? [] : this.#sql.tokenOwners.all(JSON.stringify(tokens)),
     );
     return new Map(rows.map((row) => [row.token, { product: row.product, entity: row.entity }]));
+  }
+
+  async putTemplate(product: string, template: StoredTemplate): Promise<void> {
+    const { dictionaryId, image, schema } = template;
+    this.#run('putTemplate', () => this.#sql.putTemplate.run(product, dictionaryId, image, schema));
+  }
+
+  async templates(product: string): Promise<StoredTemplate[]> {
+    const rows = this.#run('templates', () => this.#sql.templates.all(product));
+    return rows.map((row) => ({ dictionaryId: row.dictionary_id, image: row.image, schema: row.schema }));
+  }
+
+  async dropTemplate(product: string, dictionaryId: number): Promise<void> {
+    this.#run('dropTemplate', () => this.#sql.dropTemplate.run(product, dictionaryId));
   }
 
   /** Closes the file (checkpointing the WAL). Idempotent; every other method then rejects. */

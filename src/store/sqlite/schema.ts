@@ -70,6 +70,16 @@ export const BLOB_STORE_SCHEMA: StoreSchema = Object.freeze({
     -- Drops every token of an erased or deleted entity.
     CREATE INDEX tokens_entity ON tokens (product, entity);
     `,
+    // 3: the templates blobs were written with (a spec change must not strand stored entities).
+    `
+    CREATE TABLE templates (
+      product       TEXT    NOT NULL,
+      dictionary_id INTEGER NOT NULL,
+      image         BLOB    NOT NULL,
+      schema        TEXT    NOT NULL,
+      PRIMARY KEY (product, dictionary_id)
+    ) WITHOUT ROWID;
+    `,
   ]),
 });
 

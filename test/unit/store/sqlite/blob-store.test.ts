@@ -39,14 +39,14 @@ describe('SqliteBlobStore file', () => {
     }
   });
 
-  it('marks the file as a Cellar blob store with schema version 2, in WAL mode', async () => {
+  it('marks the file as a Cellar blob store with schema version 3, in WAL mode', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'cellar.db');
       await SqliteBlobStore.open(path).close();
       const db = new Database(path, { readonly: true });
       expect(db.pragma('application_id', { simple: true })).toBe(0x434c5242);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
     } finally {
@@ -54,7 +54,7 @@ describe('SqliteBlobStore file', () => {
     }
   });
 
-  it('migrates a schema version 1 file to version 2, keeping its blobs', async () => {
+  it('migrates a schema version 1 file to version 3, keeping its blobs', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'v1.db');
@@ -68,9 +68,11 @@ describe('SqliteBlobStore file', () => {
       expect((await store.get('p', hexKey(1)))?.version).toBe(3);
       await store.commit(batch({ tokens: [{ token: 't', owner: { product: 'p', entity: hexKey(1) } }] }));
       expect((await store.tokenOwners(['t'])).size).toBe(1);
+      await store.putTemplate('p', { dictionaryId: 7, image: Buffer.of(1), schema: '{}' });
+      expect(await store.templates('p')).toHaveLength(1);
       await store.close();
       const db = new Database(path, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       db.close();
     } finally {
       remove();
@@ -131,6 +133,25 @@ describe('SqliteBlobStore file', () => {
       expect((err as Error).message).toContain('schema version 99');
     } finally {
       remove();
+    }
+  });
+
+  it('records each template once per product and dictionary id, and forgets one on request', async () => {
+    const store = SqliteBlobStore.open(':memory:');
+    try {
+      await store.putTemplate('p', { dictionaryId: 1, image: Buffer.of(1, 2), schema: '{"v":1}' });
+      await store.putTemplate('p', { dictionaryId: 1, image: Buffer.of(9), schema: '{"v":9}' });
+      await store.putTemplate('p', { dictionaryId: 2, image: Buffer.of(3), schema: '{"v":2}' });
+      await store.putTemplate('q', { dictionaryId: 1, image: Buffer.of(4), schema: '{"q":1}' });
+      expect(await store.templates('p')).toEqual([
+        { dictionaryId: 1, image: Buffer.of(1, 2), schema: '{"v":1}' },
+        { dictionaryId: 2, image: Buffer.of(3), schema: '{"v":2}' },
+      ]);
+      await store.dropTemplate('p', 1);
+      expect((await store.templates('p')).map((t) => t.dictionaryId)).toEqual([2]);
+      expect(await store.templates('q')).toHaveLength(1);
+    } finally {
+      await store.close();
     }
   });
 

@@ -36,7 +36,7 @@ describe('openSqliteFile', () => {
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['blobs', 'dead_letters', 'parked', 'positions', 'routes', 'tokens']);
+    expect(tables).toEqual(['blobs', 'dead_letters', 'parked', 'positions', 'routes', 'templates', 'tokens']);
     db.close();
   });
 });
