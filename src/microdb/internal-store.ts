@@ -49,13 +49,26 @@ export class InternalStore {
   /** Appends a change, then deletes the oldest so that at most `limit` remain. */
   recordChange(change: ChangeRecord, limit: number): void {
     if (limit <= 0) return;
+    this.insertChange(InternalStore.changeParams(change), limit);
+  }
+
+  /**
+   * The bound parameters of a change's `_cellar_changes` row, computed at once (a pending write
+   * keeps these, not the caller's key array).
+   */
+  static changeParams(change: ChangeRecord): StoredValue[] {
+    return [change.at, change.op, change.table, pkJson(change.pk), change.stream, change.token];
+  }
+
+  /** {@link recordChange} with its parameters bound already; `limit` must be positive. */
+  insertChange(params: readonly StoredValue[], limit: number): void {
     const { lastInsertRowid } = this.statements
       .get(
         'changes:insert',
         () =>
           'INSERT INTO "_cellar_changes" ("at", "op", "tbl", "pk", "stream", "token") VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(change.at, change.op, change.table, pkJson(change.pk), change.stream, change.token);
+      .run(params);
     // Young entities have fewer changes than the limit: skip (and never prepare) the trim.
     const oldestKept = BigInt(lastInsertRowid) - BigInt(limit);
     if (oldestKept <= 0n) return;

@@ -1,23 +1,19 @@
 import type Database from 'better-sqlite3';
 import { CellarError } from '../errors.js';
-import type { Product, TableDef } from '../product/types.js';
+import type { SchemaDiff } from '../product/schema-diff.js';
+import type { Product } from '../product/types.js';
 import { CONNECTION_BYTES, openConnection, STATEMENT_BYTES } from './connection.js';
+import { type Connection, connection, DeferredConnection } from './deferred-connection.js';
 import { type ColumnTransform, entityReadSql, resolveReadTables, tableReadSql } from './entity-reader.js';
-import { type ChangeRecord, InternalStore, type RecordedChange } from './internal-store.js';
+import type { ChangeRecord, RecordedChange } from './internal-store.js';
 import { META_KEYS, MICRODB_FORMAT, watermarkKey } from './internal-tables.js';
-import {
-  deleteRowSql,
-  selectAllSql,
-  selectByColumnSql,
-  selectRowSql,
-  truncateSql,
-  upsertSql,
-} from './row-sql.js';
-import { columnOf, quoteIdent, tableOf } from './sql-names.js';
-import { StatementCache } from './statement-cache.js';
+import { deleteRowSql, selectAllSql, selectByColumnSql, selectRowSql, truncateSql } from './row-sql.js';
+import { migrateImage } from './schema-migration.js';
+import { columnOf, keyedTableOf, quoteIdent, tableOf } from './sql-names.js';
+import type { StatementCache } from './statement-cache.js';
 import type { JsonValue, StoredRow, StoredValue } from './stored-value.js';
 import { microDbTemplate } from './template.js';
-import { VaultStore } from './vault-store.js';
+import type { VaultStore } from './vault-store.js';
 
 export { CONNECTION_BYTES, STATEMENT_BYTES } from './connection.js';
 export type { ChangeRecord, RecordedChange } from './internal-store.js';
@@ -38,6 +34,9 @@ function imageError(product: Product, detail: string, cause?: unknown): CellarEr
  * only this entity's rows, plus the internal `_cellar_*` tables. Every statement is prepared once
  * per connection and cached; integers are read as bigint.
  *
+ * One made by {@link create} opens no connection until a call needs it (see DeferredConnection):
+ * every call returns and throws exactly what it would on an open connection.
+ *
  * Caveats: the image lives in memory and leaves it only through {@link serialize} (which the
  * codec encrypts). Not safe to share across worker threads. Table and column names are checked
  * against the product; values are not — coerce them with `toStored` first.
@@ -47,59 +46,55 @@ export class MicroDb {
   readonly entityId: string;
   /** Product version the image was built for (a later spec version may need a migration). */
   readonly productVersion: string;
-  readonly #db: Database.Database;
-  readonly #statements: StatementCache;
-  readonly #internal: InternalStore;
+  /** The connection, or (a new micro-DB) the pending writes standing for it until it is needed. */
+  readonly #db: DeferredConnection;
   /** The entity's token vault (`_cellar_vault`): token → column and value. */
   readonly vault: VaultStore;
   /** Image bytes when last opened or serialized; {@link byteSize} uses it to stay query-free. */
   #knownImageBytes = 0;
 
-  private constructor(product: Product, db: Database.Database, entityId: string, productVersion: string) {
+  /** `conn` undefined: a new micro-DB, its connection not opened yet (see {@link create}). */
+  private constructor(product: Product, conn: Connection | undefined, entityId: string, version: string) {
     this.product = product;
-    this.#db = db;
     this.entityId = entityId;
-    this.productVersion = productVersion;
-    this.#statements = new StatementCache(db);
-    this.#internal = new InternalStore(this.#statements);
-    this.vault = new VaultStore(this.#statements);
+    this.productVersion = version;
+    this.#db = new DeferredConnection(product, conn);
+    this.vault = this.#db.vault;
   }
 
-  /** A new, empty micro-DB for `entityId`, made from the product's template. */
+  /** A new, empty micro-DB for `entityId`, made from the product's template (no connection yet). */
   static create(product: Product, entityId: string): MicroDb {
-    const microDb = new MicroDb(product, openConnection(microDbTemplate(product)), entityId, product.version);
-    microDb.#internal.setMeta(META_KEYS.entityId, entityId);
+    const microDb = new MicroDb(product, undefined, entityId, product.version);
+    microDb.#db.setMeta(META_KEYS.entityId, entityId);
     microDb.#knownImageBytes = microDbTemplate(product).byteLength;
     return microDb;
   }
 
   /**
-   * Opens an image made by {@link serialize}. The image is copied; the caller may reuse it.
+   * Opens an image made by {@link serialize}. The image is copied; the caller may reuse it. An
+   * image written under an earlier spec is brought to this one by `migration` (schema-diff.ts).
    * @throws CellarError `CELLAR_ERR_MICRODB_IMAGE` when it is not a micro-DB of this product.
    */
-  static open(product: Product, image: Uint8Array): MicroDb {
+  static open(product: Product, image: Uint8Array, migration?: SchemaDiff): MicroDb {
     const buffer = Buffer.isBuffer(image)
       ? image
       : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
     let db: Database.Database | undefined;
     try {
       db = openConnection(buffer);
-      const meta = new Map(
-        db
-          .prepare('SELECT "key", "value" FROM "_cellar_meta" WHERE "key" IN (?, ?, ?, ?)')
-          .raw()
-          .all(META_KEYS.format, META_KEYS.product, META_KEYS.productVersion, META_KEYS.entityId) as [
-          string,
-          unknown,
-        ][],
-      );
-      const format = meta.get(META_KEYS.format);
+      // Validated through the cached statement later meta reads use (syncedAt, watermarks): a
+      // cold read then prepares one statement fewer (~4 µs each).
+      const conn = connection(db);
+      const meta = (key: string) => conn.internal.getMeta(key);
+      const format = meta(META_KEYS.format);
       if (format !== BigInt(MICRODB_FORMAT))
         throw imageError(product, `format ${String(format)} is not ${MICRODB_FORMAT}`);
-      if (meta.get(META_KEYS.product) !== product.name) throw imageError(product, 'it names another product');
-      const entityId = meta.get(META_KEYS.entityId);
+      if (meta(META_KEYS.product) !== product.name) throw imageError(product, 'it names another product');
+      const entityId = meta(META_KEYS.entityId);
       if (typeof entityId !== 'string') throw imageError(product, 'it has no entity id');
-      const microDb = new MicroDb(product, db, entityId, String(meta.get(META_KEYS.productVersion)));
+      if (migration !== undefined) migrateImage(db, product, migration);
+      const version = migration === undefined ? String(meta(META_KEYS.productVersion)) : product.version;
+      const microDb = new MicroDb(product, conn, entityId, version);
       microDb.#knownImageBytes = buffer.byteLength;
       return microDb;
     } catch (err) {
@@ -126,36 +121,35 @@ export class MicroDb {
         );
       }
     }
-    const columns: string[] = [];
-    const values: StoredValue[] = [];
-    let cacheKey = `upsert:${table}`;
-    for (const column of def.columns) {
-      const value = row[column.name];
-      if (value === undefined) continue;
-      columns.push(column.name);
-      values.push(value);
-      cacheKey += `\0${column.name}`;
-    }
-    this.#statements.get(cacheKey, () => upsertSql(def, columns)).run(values);
+    this.#db.upsert(def, row);
   }
 
   /** Deletes one row by primary key (values in key order); true when a row was deleted. */
   delete(table: string, pk: readonly StoredValue[]): boolean {
-    const def = this.#keyedTable(table, pk);
-    return this.#statements.get(`delete:${table}`, () => deleteRowSql(def)).run(pk).changes > 0;
+    const def = keyedTableOf(this.product, table, pk);
+    if (this.#db.pending?.rowWrites(table) === 0) return false;
+    return (
+      this.#sql()
+        .get(`delete:${table}`, () => deleteRowSql(def))
+        .run(pk).changes > 0
+    );
   }
 
   /** One row by primary key, or undefined. */
   getRow(table: string, pk: readonly StoredValue[]): StoredRow | undefined {
-    const def = this.#keyedTable(table, pk);
-    return this.#statements.get(`row:${table}`, () => selectRowSql(def)).get(pk) as StoredRow | undefined;
+    const def = keyedTableOf(this.product, table, pk);
+    if (this.#db.pending?.rowWrites(table) === 0) return undefined;
+    return this.#sql()
+      .get(`row:${table}`, () => selectRowSql(def))
+      .get(pk) as StoredRow | undefined;
   }
 
   /** Every row whose `column` equals `value`, in key order (children to move with a parent). */
   rowsByColumn(table: string, column: string, value: StoredValue): StoredRow[] {
     const def = tableOf(this.product, table);
     columnOf(def, column);
-    return this.#statements
+    if (this.#db.pending?.rowWrites(table) === 0) return [];
+    return this.#sql()
       .get(`by:${table}\0${column}`, () => selectByColumnSql(def, column))
       .all(value) as StoredRow[];
   }
@@ -163,50 +157,59 @@ export class MicroDb {
   /** Every row of a table, in key order. */
   allRows(table: string): StoredRow[] {
     const def = tableOf(this.product, table);
-    return this.#statements.get(`all:${table}`, () => selectAllSql(def)).all() as StoredRow[];
+    if (this.#db.pending?.rowWrites(table) === 0) return [];
+    return this.#sql()
+      .get(`all:${table}`, () => selectAllSql(def))
+      .all() as StoredRow[];
   }
 
   /** Deletes every row of a table; returns how many. */
   truncate(table: string): number {
     const def = tableOf(this.product, table);
-    return this.#statements.get(`truncate:${table}`, () => truncateSql(def)).run().changes;
+    if (this.#db.pending?.rowWrites(table) === 0) return 0;
+    return this.#sql()
+      .get(`truncate:${table}`, () => truncateSql(def))
+      .run().changes;
   }
 
   /** True when the root row is absent. */
   isEmpty(): boolean {
     const root = this.product.root;
+    // Every logged upsert leaves a row (deletes open the connection first).
+    const pending = this.#db.pending;
+    if (pending !== undefined) return pending.rowWrites(root.name) === 0;
     const sql = () => `SELECT 1 FROM ${quoteIdent(root.name)} LIMIT 1`;
-    return this.#statements.get('empty', sql, true).get() === undefined;
+    return this.#sql().get('empty', sql, true).get() === undefined;
   }
 
   /** The highest applied `SourcePosition.order` of `stream`, or undefined. */
   watermark(stream: string): bigint | undefined {
-    const value = this.#internal.getMeta(watermarkKey(stream));
+    const value = this.#db.getMeta(watermarkKey(stream));
     return value === undefined || value === null ? undefined : BigInt(value as string);
   }
 
   setWatermark(stream: string, order: bigint): void {
-    this.#internal.setMeta(watermarkKey(stream), order.toString());
+    this.#db.setMeta(watermarkKey(stream), order.toString());
   }
 
   /** Appends to `_cellar_changes`, keeping at most `limit` rows (the newest). */
   recordChange(change: ChangeRecord, limit: number): void {
-    this.#internal.recordChange(change, limit);
+    this.#db.recordChange(change, limit);
   }
 
   /** The recorded change history, oldest first. */
   changes(): RecordedChange[] {
-    return this.#internal.changes();
+    return this.#db.changes();
   }
 
   /** Records when the image was last made durable (epoch ms). */
   setSyncedAt(ms: number): void {
     // A bigint binds as an INTEGER; a JS number would be stored as REAL in the untyped column.
-    this.#internal.setMeta(META_KEYS.syncedAt, BigInt(Math.trunc(ms)));
+    this.#db.setMeta(META_KEYS.syncedAt, BigInt(Math.trunc(ms)));
   }
 
   syncedAt(): number | undefined {
-    const value = this.#internal.getMeta(META_KEYS.syncedAt);
+    const value = this.#db.getMeta(META_KEYS.syncedAt);
     return value === undefined || value === null ? undefined : Number(value);
   }
 
@@ -218,7 +221,7 @@ export class MicroDb {
   readJson(tables?: readonly string[], transform?: ColumnTransform): string {
     const key = `read:${transform?.id ?? ''}\0${tables === undefined ? '*' : tables.join('\0')}`;
     const sql = () => entityReadSql(resolveReadTables(this.product, tables), transform);
-    return this.#statements.get(key, sql, true).get() as string;
+    return this.#sql().get(key, sql, true).get() as string;
   }
 
   /** {@link readJson}, parsed. */
@@ -236,15 +239,20 @@ export class MicroDb {
       );
     }
     const key = `table:${transform?.id ?? ''}\0${table}`;
-    return this.#statements.get(key, () => tableReadSql(def, transform), true).get(limit, offset) as string;
+    return this.#sql()
+      .get(key, () => tableReadSql(def, transform), true)
+      .get(limit, offset) as string;
   }
 
   /** Runs `fn` in one transaction (rolled back if it throws). `fn` must not await. */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    return this.#db.open().db.transaction(fn)();
   }
 
-  /** The whole image, ready for the codec. */
+  /**
+   * The whole image, ready for the codec. A micro-DB whose connection is not open has it built
+   * by the product's shared builder (src/microdb/image-builder.ts) while its writes are few.
+   */
   serialize(): Buffer {
     const image = this.#db.serialize();
     this.#knownImageBytes = image.byteLength;
@@ -254,7 +262,7 @@ export class MicroDb {
   /** Exact bytes of the image (pages × page size): what {@link serialize} returns. */
   imageSize(): number {
     const sql = () => 'SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()';
-    return Number(this.#statements.get('size', sql, true).get());
+    return Number(this.#sql().get('size', sql, true).get());
   }
 
   /**
@@ -264,35 +272,27 @@ export class MicroDb {
    */
   byteSize(): number {
     // The image size as of the last open or serialize: exact after every flush, and reading it
-    // costs no query on the cold-read path.
-    return this.#knownImageBytes + CONNECTION_BYTES + this.#statements.size * STATEMENT_BYTES;
+    // costs no query on the cold-read path. Not opened yet, it counts the connection it may open.
+    return this.#knownImageBytes + CONNECTION_BYTES + this.#db.statementCount * STATEMENT_BYTES;
   }
 
   /** Rebuilds the image without free pages (after many deletes). */
   compact(): void {
-    this.#db.exec('VACUUM');
+    this.#db.open().db.exec('VACUUM');
   }
 
   /** True until {@link close}. */
   get isOpen(): boolean {
-    return this.#db.open;
+    return this.#db.isOpen;
   }
 
-  /** Closes the connection; idempotent. */
+  /** Closes the connection (or drops the pending writes); idempotent. */
   close(): void {
-    if (!this.#db.open) return;
-    this.#statements.clear();
     this.#db.close();
   }
 
-  #keyedTable(table: string, pk: readonly StoredValue[]): TableDef {
-    const def = tableOf(this.product, table);
-    if (pk.length !== def.primaryKey.length) {
-      throw new CellarError(
-        'CELLAR_ERR_EVENT_MISSING_KEY',
-        `table ${table} has a ${def.primaryKey.length}-column primary key (${def.primaryKey.join(', ')}); got ${pk.length} values`,
-      );
-    }
-    return def;
+  /** The statement cache of the open connection (opening it first). */
+  #sql(): StatementCache {
+    return this.#db.open().statements;
   }
 }

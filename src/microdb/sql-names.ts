@@ -17,6 +17,21 @@ export function tableOf(product: Product, name: string): TableDef {
   return table;
 }
 
+/**
+ * The product's table, checking that `pk` has as many values as its primary key
+ * (`CELLAR_ERR_EVENT_MISSING_KEY` otherwise).
+ */
+export function keyedTableOf(product: Product, name: string, pk: readonly unknown[]): TableDef {
+  const table = tableOf(product, name);
+  if (pk.length !== table.primaryKey.length) {
+    throw new CellarError(
+      'CELLAR_ERR_EVENT_MISSING_KEY',
+      `table ${name} has a ${table.primaryKey.length}-column primary key (${table.primaryKey.join(', ')}); got ${pk.length} values`,
+    );
+  }
+  return table;
+}
+
 /** The table's column, or `CELLAR_ERR_COLUMN_NOT_FOUND`. */
 export function columnOf(table: TableDef, name: string): ColumnDef {
   const column = table.columnsByName.get(name);

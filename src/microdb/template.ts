@@ -4,7 +4,11 @@ import { INTERNAL_DDL, META_KEYS, MICRODB_FORMAT, PAGE_SIZE } from './internal-t
 
 const templates = new WeakMap<Product, Buffer>();
 
-function buildTemplate(product: Product): Buffer {
+/**
+ * A new `:memory:` connection holding the product's empty micro-DB, built step by step: its image
+ * is the template byte for byte. The image builder (image-builder.ts) keeps one open.
+ */
+export function templateConnection(product: Product): Database.Database {
   const db = new Database(':memory:');
   try {
     // Page size and auto-vacuum only take effect before the first table exists.
@@ -15,15 +19,35 @@ function buildTemplate(product: Product): Buffer {
       for (const table of product.tables) db.exec(table.ddl);
       for (const ddl of INTERNAL_DDL) db.exec(ddl);
       const meta = db.prepare('INSERT INTO "_cellar_meta" ("key", "value") VALUES (?, ?)');
-      meta.run(META_KEYS.format, BigInt(MICRODB_FORMAT));
-      meta.run(META_KEYS.product, product.name);
-      meta.run(META_KEYS.productVersion, product.version);
+      for (const [key, value] of templateMeta(product)) meta.run(key, value);
     });
     build();
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function buildTemplate(product: Product): Buffer {
+  const db = templateConnection(product);
+  try {
     return db.serialize();
   } finally {
     db.close();
   }
+}
+
+/**
+ * The `_cellar_meta` rows of a product's template, in the order they are inserted (which the
+ * image's page layout depends on): format, product, product version.
+ */
+export function templateMeta(product: Product): readonly (readonly [string, string | bigint])[] {
+  return [
+    [META_KEYS.format, BigInt(MICRODB_FORMAT)],
+    [META_KEYS.product, product.name],
+    [META_KEYS.productVersion, product.version],
+  ];
 }
 
 /**

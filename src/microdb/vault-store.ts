@@ -1,4 +1,5 @@
 import type { StatementCache } from './statement-cache.js';
+import type { WriteLog } from './write-log.js';
 
 /** One entry of an entity's vault: a token and the value it stands for. */
 export interface VaultEntry {
@@ -17,11 +18,20 @@ export interface VaultEntry {
  * token, this table holds its value.
  */
 export class VaultStore {
-  constructor(private readonly statements: StatementCache) {}
+  /**
+   * @param statements the statements of the micro-DB's connection, opening it when it is not yet
+   * @param pending the micro-DB's pending writes while its connection is not open (see
+   *   {@link WriteLog}); undefined once it is
+   */
+  constructor(
+    private readonly statements: () => StatementCache,
+    private readonly pending: () => WriteLog | undefined = () => undefined,
+  ) {}
 
   /** The entry of `token`, or undefined. */
   get(token: string): VaultEntry | undefined {
-    const row = this.statements
+    if (this.pending()?.vaultEntries === 0) return undefined;
+    const row = this.statements()
       .get(
         'vault:get',
         () => 'SELECT "token", "col", "value", "created_at" FROM "_cellar_vault" WHERE "token" = ?',
@@ -34,7 +44,8 @@ export class VaultStore {
 
   /** A token already issued for `value` in `column` (the oldest), or undefined. */
   find(column: string, value: string): string | undefined {
-    return this.statements
+    if (this.pending()?.vaultEntries === 0) return undefined;
+    return this.statements()
       .get(
         'vault:find',
         () =>
@@ -46,7 +57,13 @@ export class VaultStore {
 
   /** Adds an entry; an entry with the same token is kept as it is (tokens never change value). */
   put(entry: VaultEntry): void {
-    this.statements
+    const pending = this.pending();
+    // A time that would not bind goes the open-connection way, to fail now, not at replay.
+    if (pending !== undefined && Number.isSafeInteger(Math.trunc(entry.createdAt))) {
+      pending.vault(entry);
+      return;
+    }
+    this.statements()
       .get(
         'vault:put',
         () =>
@@ -57,8 +74,11 @@ export class VaultStore {
 
   /** How many tokens the vault holds. */
   count(): number {
+    if (this.pending()?.vaultEntries === 0) return 0;
     return Number(
-      this.statements.get('vault:count', () => 'SELECT count(*) FROM "_cellar_vault"', true).get(),
+      this.statements()
+        .get('vault:count', () => 'SELECT count(*) FROM "_cellar_vault"', true)
+        .get(),
     );
   }
 }

@@ -62,8 +62,12 @@ interface Target {
  * for with a `need` outcome before anything changes, so an event is applied whole or not at all.
  */
 export class Applier {
-  /** Coerced rows and row hashes of events seen by {@link prefetchKeys}, reused by {@link apply}. */
-  readonly #coerced = new WeakMap<ChangeEvent, { readonly row: StoredRow; readonly rowKey?: string }>();
+  /**
+   * Coerced rows and the keyed hashes of events seen by {@link prefetchKeys}, reused by
+   * {@link apply} (each hash costs a few µs): the row's, and its route's (the parent row's, or
+   * the entity's).
+   */
+  readonly #coerced = new WeakMap<ChangeEvent, Prefetched>();
   readonly #tokens: RowTokenizer | undefined;
 
   constructor(
@@ -88,18 +92,24 @@ export class Applier {
       const row = toStoredRow(table, image, event.hints);
       const pk = primaryKeyOf(table, row);
       const rowKey = pk ? this.#rowKey(product, table.name, pk) : undefined;
-      this.#coerced.set(event, { row, rowKey });
       const rows = rowKey ? [rowKey] : [];
       const entities: EntityKey[] = [];
+      let routeKey: string | undefined;
       const route = table.route;
       if (route.kind === 'parent') {
         const parentKey = row[route.key];
-        if (parentKey !== undefined && parentKey !== null)
-          rows.push(this.#rowKey(product, route.table, [parentKey]));
+        if (parentKey !== undefined && parentKey !== null) {
+          routeKey = this.#rowKey(product, route.table, [parentKey]);
+          rows.push(routeKey);
+        }
       } else {
         const id = entityIdOf(row[route.column] ?? null);
-        if (id !== undefined) entities.push(this.repo.entityKey(product, id));
+        if (id !== undefined) {
+          routeKey = this.repo.entityKey(product, id);
+          entities.push(routeKey);
+        }
       }
+      this.#coerced.set(event, { row, rowKey, routeKey });
       const tokens = event.op === 'd' ? [] : (this.#tokens?.prefetch(event, product, table, row) ?? []);
       return { rows, entities, tokens };
     } catch {
@@ -131,20 +141,23 @@ export class Applier {
     const current = this.routes.lookup(rowKey);
     const rows = current === undefined ? [rowKey] : [];
 
-    const resolved = this.#target(product, table, row, current ?? null, event.op === 'd');
+    const resolved = this.#target(product, table, row, current ?? null, event.op === 'd', seen?.routeKey);
     if (resolved.kind === 'need-row') rows.push(resolved.row);
     if (rows.length > 0) return { kind: 'need', rows, entities: [] };
 
     if (event.op === 'd')
       return this.#delete(product, table, event, oldPk, rowKey, current ?? null, resolved, options);
-    if (resolved.kind === 'park') return { ...resolved, row: this.#rowKey(product, table.name, pk) };
+    // The key of the row as it is now: the hash already made when the key did not change.
+    const newRowKey = oldPk === pk ? rowKey : this.#rowKey(product, table.name, pk);
+    if (resolved.kind === 'park') return { ...resolved, row: newRowKey };
     if (resolved.kind !== 'target') {
       throw new CellarError(
         'CELLAR_ERR_EVENT_UNROUTABLE',
         `a ${table.name} row names no entity and none is on record`,
       );
     }
-    return this.#upsert(product, table, event, row, pk, oldPk, current ?? null, resolved.target, options);
+    const keys = { pk, oldPk, rowKey: newRowKey, oldRowKey: rowKey };
+    return this.#upsert(product, table, event, row, keys, current ?? null, resolved.target, options);
   }
 
   #upsert(
@@ -152,12 +165,12 @@ export class Applier {
     table: TableDef,
     event: ChangeEvent,
     row: StoredRow,
-    pk: StoredValue[],
-    oldPk: StoredValue[],
+    keys: RowKeys,
     current: EntityKey | null,
     target: Target,
     options: ApplyOptions,
   ): ApplyOutcome {
+    const { pk, oldPk } = keys;
     const entities = [target.key, ...(current && current !== target.key ? [current] : [])];
     const missing = entities.filter((key) => !this.repo.cached(key) && !this.repo.isKnownAbsent(key));
     if (missing.length > 0) return { kind: 'need', rows: [], entities: missing };
@@ -165,8 +178,7 @@ export class Applier {
     let dest = this.repo.cached(target.key);
     if (!dest || dest.removed) {
       if (this.repo.isSuppressed(target.key)) return { kind: 'suppressed' };
-      if (!table.root)
-        return { kind: 'park', waitsFor: target.key, row: this.#rowKey(product, table.name, pk) };
+      if (!table.root) return { kind: 'park', waitsFor: target.key, row: keys.rowKey };
       if (target.id === undefined) return { kind: 'noop' };
       dest = this.repo.create(product, target.id, target.key);
     }
@@ -200,9 +212,9 @@ export class Applier {
       dest.db.delete(table.name, oldPk);
       full = { ...previous, ...full };
     }
-    if (!sameKey(oldPk, pk)) this.routes.set(this.#rowKey(product, table.name, oldPk), null);
+    if (!sameKey(oldPk, pk)) this.routes.set(keys.oldRowKey, null);
     dest.db.upsert(table.name, full);
-    const newRowKey = this.#rowKey(product, table.name, pk);
+    const newRowKey = keys.rowKey;
     this.routes.set(newRowKey, dest.key);
 
     this.#record(touched, table, event, pk, options);
@@ -249,20 +261,23 @@ export class Applier {
     row: StoredRow,
     current: EntityKey | null,
     isDelete: boolean,
+    /** The route's hash {@link prefetchKeys} made for this same row, if it did. */
+    routeKey: string | undefined,
   ): Resolved {
     const route = table.route;
     if (route.kind === 'parent') {
       const parentKey = row[route.key];
       if (parentKey === undefined || parentKey === null)
         return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
-      const parentRow = this.#rowKey(product, route.table, [parentKey]);
+      const parentRow = routeKey ?? this.#rowKey(product, route.table, [parentKey]);
       const parent = this.routes.lookup(parentRow);
       if (parent === undefined) return isDelete ? { kind: 'none' } : { kind: 'need-row', row: parentRow };
       if (parent === null) return { kind: 'park', waitsFor: parentRow };
       return { kind: 'target', target: { key: parent } };
     }
     const id = entityIdOf(row[route.column] ?? null);
-    if (id !== undefined) return { kind: 'target', target: { key: this.repo.entityKey(product, id), id } };
+    if (id !== undefined)
+      return { kind: 'target', target: { key: routeKey ?? this.repo.entityKey(product, id), id } };
     return current ? { kind: 'target', target: { key: current } } : { kind: 'none' };
   }
 
@@ -295,6 +310,23 @@ export class Applier {
   #rowKey(product: Product, table: string, pk: readonly StoredValue[]): string {
     return this.keyring.rowKey(product.name, table, pk);
   }
+}
+
+/** What {@link Applier.prefetchKeys} worked out for an event, kept for {@link Applier.apply}. */
+interface Prefetched {
+  readonly row: StoredRow;
+  /** Keyed hash of the row's primary key. */
+  readonly rowKey?: string;
+  /** Keyed hash of the parent row (a `parent` route) or of the entity (an entity-column route). */
+  readonly routeKey?: string;
+}
+
+/** A row's primary key before and after the event, and their keyed hashes. */
+interface RowKeys {
+  readonly pk: StoredValue[];
+  readonly oldPk: StoredValue[];
+  readonly rowKey: string;
+  readonly oldRowKey: string;
 }
 
 type Resolved =
