@@ -39,14 +39,14 @@ describe('SqliteBlobStore file', () => {
     }
   });
 
-  it('marks the file as a Cellar blob store with schema version 3, in WAL mode', async () => {
+  it('marks the file as a Cellar blob store with schema version 4, in WAL mode', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'cellar.db');
       await SqliteBlobStore.open(path).close();
       const db = new Database(path, { readonly: true });
       expect(db.pragma('application_id', { simple: true })).toBe(0x434c5242);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
     } finally {
@@ -54,7 +54,30 @@ describe('SqliteBlobStore file', () => {
     }
   });
 
-  it('migrates a schema version 1 file to version 3, keeping its blobs', async () => {
+  it('keeps 1.1 KB blobs inline, three to a page, not one page each', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'inline.db');
+      const store = SqliteBlobStore.open(path);
+      const puts = Array.from({ length: 300 }, (_, i) => ({
+        product: 'p',
+        key: hexKey(i),
+        version: 1,
+        data: new Uint8Array(1_100).fill(i % 251),
+        updatedAt: 1,
+      }));
+      await store.commit(batch({ puts }));
+      await store.close();
+      const db = new Database(path, { readonly: true });
+      // 300 rows of ~1.2 KB: ~90 pages of 4 KiB inline; with an overflow page per row, over 300.
+      expect(db.pragma('page_count', { simple: true })).toBeLessThan(150);
+      db.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it('migrates a schema version 1 file to version 4, keeping its blobs', async () => {
     const { dir, remove } = tempDir();
     try {
       const path = join(dir, 'v1.db');
@@ -72,7 +95,7 @@ describe('SqliteBlobStore file', () => {
       expect(await store.templates('p')).toHaveLength(1);
       await store.close();
       const db = new Database(path, { readonly: true });
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
       db.close();
     } finally {
       remove();
