@@ -10,7 +10,9 @@ import { withRuntime } from './support/cdc-runtime.js';
 import { prng, ShopWorkload } from './support/shop-workload.js';
 import { SHOP_SOURCE_DDL, shopSpec, sourceDb } from './support/source-db.js';
 
-const KILLS = 5;
+/** Runs killed at least; more (up to MAX_KILLS) while fewer than two died mid-stream. */
+const MIN_KILLS = 5;
+const MAX_KILLS = 12;
 const temps: TempRuntime[] = [];
 afterAll(() => {
   for (const t of temps) t.cleanup();
@@ -66,7 +68,11 @@ describe('postgres-cdc consistency under fire', () => {
     const delays = prng(seed + 1);
     let killed = 0;
     const stored: (string | undefined)[] = [];
-    for (let i = 0; i < KILLS; i++) {
+    const streamedAt = () => new Set(stored.filter((t) => t?.startsWith('lsn:')));
+    // On a loaded machine a kill aimed at the stream may still land in the snapshot: kill again.
+    let runs = 0;
+    for (let i = 0; i < MAX_KILLS && (i < MIN_KILLS || streamedAt().size < 2); i++) {
+      runs += 1;
       // The first run dies around its snapshot; the others while streaming, at random moments.
       const slot = i === 0 ? 'true' : 'active_pid is not null';
       const ready = async () =>
@@ -86,11 +92,10 @@ describe('postgres-cdc consistency under fire', () => {
     await writer.end();
     const last = runCli(['sync', '--config', synced.configFile]);
     expect(last.status, `seed ${seed}: ${last.stderr}`).toBe(0);
-    expect(killed, `seed ${seed}: runs killed mid-way`).toBe(KILLS);
+    expect(killed, `seed ${seed}: runs killed mid-way`).toBe(runs);
     expect(workload.transactions, `seed ${seed}: transactions during the kills`).toBeGreaterThan(100);
-    const streamedAt = new Set(stored.filter((t) => t?.startsWith('lsn:')));
     expect(
-      streamedAt.size,
+      streamedAt().size,
       `seed ${seed}: kills that landed mid-stream, after progress (${stored.join(', ')})`,
     ).toBeGreaterThanOrEqual(2);
 
