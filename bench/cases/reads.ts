@@ -1,10 +1,14 @@
 /**
  * Entity reads: warm (micro-DB open in the cache) and cold (store → decrypt → decompress → open →
- * read), for a 15-row customer. Reference: a prepared SQLite point read of one JSON row from an
- * in-memory table, measured in the same process, so ratios cancel the machine's speed.
+ * read), for a 15-row customer, and the codec's share of a cold read (decodeBlob alone: decrypt,
+ * inflate, rebuild the image from its page delta). Reference: a prepared SQLite point read of one
+ * JSON row from an in-memory table, measured in the same process, so ratios cancel the machine's
+ * speed.
  */
 import Database from 'better-sqlite3';
+import { decodeBlob } from '../../src/codec/blob-codec.js';
 import { batch, MemoryConnector } from '../../src/connectors/memory/memory-connector.js';
+import { microDbTemplate } from '../../src/microdb/template.js';
 import { openSync } from '../../src/runtime/open-sync.js';
 import { benchRuntime } from '../support/bench-runtime.js';
 import { EventBuilder, entityEvents } from '../support/entity-events.js';
@@ -53,6 +57,28 @@ try {
   }
   const cold = summarize(coldSamples);
 
+  // The codec alone, on the same blobs with their data keys already unwrapped.
+  const blobs = await runtime.blobs.getMany(product.name, keys);
+  const dataKeys = await runtime.keyring.dataKeys(keys, false);
+  const template = microDbTemplate(product);
+  const stored = keys.map((key) => {
+    const blob = blobs.get(key);
+    const dataKey = dataKeys.get(key);
+    if (!blob || !dataKey) throw new Error('benchmark blob or key missing');
+    return { blob, dataKey };
+  });
+  const decode = timeEachMicros((i) => {
+    const { blob, dataKey } = stored[i % stored.length] ?? (stored[0] as (typeof stored)[number]);
+    decodeBlob({
+      product: product.name,
+      key: blob.key,
+      expectedVersion: blob.version,
+      blob: blob.data,
+      dataKey,
+      dictionary: template,
+    }).fill(0);
+  }, 3 * ENTITIES);
+
   const reference = referencePointRead();
   report({
     case: 'reads',
@@ -60,6 +86,8 @@ try {
     warm_read_p99_us: warm.p99,
     cold_read_p50_us: cold.p50,
     cold_read_p99_us: cold.p99,
+    decode_p50_us: decode.p50,
+    blob_bytes: stored.reduce((sum, s) => sum + s.blob.data.byteLength, 0) / stored.length,
     ref_point_read_p50_us: reference,
     warm_read_ratio: warm.p50 / reference,
     cold_read_ratio: cold.p50 / reference,

@@ -5,17 +5,21 @@ import { CellarError } from '../errors.js';
 import type { EntityKey } from '../store/blob-store.js';
 import {
   BLOB_FORMAT_DEFLATE_XCHACHA,
+  BLOB_FORMAT_FIXED_V1,
+  BLOB_FORMAT_PAGE_DELTA,
   type BlobHeader,
   blobHeaderLength,
   type ReadBlobHeader,
   readBlobHeader,
   writeBlobHeader,
 } from './blob-header.js';
-import { compressImage, decompressImage, dictionaryId } from './compress.js';
+import { compressPageDelta, decompressImage, decompressPageDelta, dictionaryId } from './compress.js';
+import { applyPageDelta, encodePageDelta, pageDeltaBound } from './page-delta.js';
 
 /**
- * Micro-DB image ⇄ blob: raw deflate (with the product's optional preset dictionary), then
- * XChaCha20-Poly1305 under the entity's data key with a fresh random nonce.
+ * Micro-DB image ⇄ blob: the image's page delta against the product's template (the empty
+ * micro-DB: only the pages that differ, XORed with it), raw deflate, then XChaCha20-Poly1305 under
+ * the entity's data key with a fresh random nonce.
  *
  * The associated data is `header ‖ product ‖ 0x00 ‖ entity key`, so a blob opens only as the
  * entity it was written for, at the version in its header, with the key version and dictionary
@@ -23,8 +27,9 @@ import { compressImage, decompressImage, dictionaryId } from './compress.js';
  * CELLAR_ERR_CODEC_TAMPERED; an older blob put back in place of a newer one fails as
  * CELLAR_ERR_CODEC_ROLLBACK.
  *
- * Blobs are written in header format 2; format-1 blobs (the first release's fixed-width header)
- * still open, and {@link resealBlob} rewrites them as format 2.
+ * Blobs are written in format 3 (page delta). Blobs of format 2 (the whole image deflated with the
+ * template as preset dictionary) and format 1 (the same with the first release's fixed-width
+ * header) still open; {@link resealBlob} rewrites both as format 2, since it never decompresses.
  */
 
 export interface EncodeBlobInput {
@@ -37,7 +42,11 @@ export interface EncodeBlobInput {
   readonly dataKey: SecureKey;
   /** Generation of the data key (u32), recorded for key rotation. */
   readonly keyVersion: number;
-  /** zlib preset dictionary: the product's empty micro-DB image. The same one is needed to decode. */
+  /**
+   * The template: the product's empty micro-DB image, which the image is stored as a delta of
+   * (none: the whole image is stored). The same one is needed to decode; its fingerprint goes in
+   * the header as the dictionary id. Named for the zlib preset dictionary it was in formats 1–2.
+   */
   readonly dictionary?: Uint8Array;
 }
 
@@ -48,11 +57,28 @@ export interface DecodeBlobInput {
   readonly expectedVersion: number;
   readonly blob: Uint8Array;
   readonly dataKey: SecureKey;
-  /** The dictionary the blob was encoded with (its id is in the header: {@link readBlobHeader}). */
+  /** The template the blob was encoded with (its id is in the header: {@link readBlobHeader}). */
   readonly dictionary?: Uint8Array;
 }
 
-/** Encodes an image into a blob. The compressed plaintext is zeroed before returning. */
+/**
+ * Where encodeBlob builds page deltas, reused from call to call: a fresh 8 KB buffer per encode
+ * cost as much as building the delta (measured: 4.3 → 3.3 µs per 1-row image, and less garbage).
+ * All zeros between calls: encodeBlob zeroes the bytes a delta used as soon as it is compressed.
+ * Images past {@link MAX_SCRATCH_BYTES} get a buffer of their own rather than growing it for good.
+ */
+let deltaScratch = Buffer.alloc(0);
+const MAX_SCRATCH_BYTES = 64 * 1024;
+
+function deltaTarget(imageLength: number): Buffer {
+  const bound = pageDeltaBound(imageLength);
+  if (bound > MAX_SCRATCH_BYTES) return Buffer.alloc(bound);
+  if (deltaScratch.length < bound)
+    deltaScratch = Buffer.alloc(Math.min(MAX_SCRATCH_BYTES, Math.max(bound, 2 * deltaScratch.length)));
+  return deltaScratch;
+}
+
+/** Encodes an image into a format-3 blob. The delta and compressed plaintext are zeroed before it returns. */
 export function encodeBlob(input: EncodeBlobInput): Uint8Array {
   if (!Number.isSafeInteger(input.version) || input.version < 0) {
     throw new CellarError(
@@ -60,9 +86,16 @@ export function encodeBlob(input: EncodeBlobInput): Uint8Array {
       `blob version must be a non-negative safe integer, got ${input.version}`,
     );
   }
-  const compressed = compressImage(input.image, input.dictionary);
+  const delta = encodePageDelta(input.image, input.dictionary, deltaTarget(input.image.length));
+  let compressed: Buffer;
+  try {
+    compressed = compressPageDelta(delta);
+  } finally {
+    sodium.sodium_memzero(delta);
+  }
   try {
     return seal(input.product, input.key, input.dataKey, compressed, {
+      format: BLOB_FORMAT_PAGE_DELTA,
       keyVersion: input.keyVersion,
       version: BigInt(input.version),
       dictionaryId: dictionaryId(input.dictionary),
@@ -74,9 +107,9 @@ export function encodeBlob(input: EncodeBlobInput): Uint8Array {
 
 /**
  * The image inside `blob`, all or nothing. Throws CELLAR_ERR_CODEC_FORMAT (not a blob, unknown
- * format, wrong dictionary), CELLAR_ERR_CODEC_TAMPERED (fails authentication: altered, moved to
- * another entity, wrong data key; or a header newer than the store's version) or
- * CELLAR_ERR_CODEC_ROLLBACK (an authentic blob older than `expectedVersion`).
+ * format, wrong template, contents that do not decode), CELLAR_ERR_CODEC_TAMPERED (fails
+ * authentication: altered, moved to another entity, wrong data key; or a header newer than the
+ * store's version) or CELLAR_ERR_CODEC_ROLLBACK (an authentic blob older than `expectedVersion`).
  */
 export function decodeBlob(input: DecodeBlobInput): Buffer {
   const { header, compressed } = openBlob(input);
@@ -85,13 +118,19 @@ export function decodeBlob(input: DecodeBlobInput): Buffer {
     if (header.dictionaryId !== given) {
       throw new CellarError(
         'CELLAR_ERR_CODEC_FORMAT',
-        `the blob was compressed with dictionary ${hex32(header.dictionaryId)}, but ${hex32(given)} was given`,
+        `the blob was written against template ${hex32(header.dictionaryId)}, but ${hex32(given)} was given`,
         {
-          hint: 'decode with the dictionary (empty micro-DB image) of the product version that wrote the blob',
+          hint: 'decode with the template (empty micro-DB image) of the product version that wrote the blob',
         },
       );
     }
-    return decompressImage(compressed, input.dictionary);
+    if (header.format !== BLOB_FORMAT_PAGE_DELTA) return decompressImage(compressed, input.dictionary);
+    const delta = decompressPageDelta(compressed);
+    try {
+      return applyPageDelta(delta, input.dictionary);
+    } finally {
+      sodium.sodium_memzero(delta);
+    }
   } finally {
     sodium.sodium_memzero(compressed);
   }
@@ -109,7 +148,8 @@ export interface ResealBlobInput extends Omit<DecodeBlobInput, 'dictionary'> {
 /**
  * `blob` re-encrypted under another data key (key rotation with `--reencrypt`), without
  * decompressing it: same compressed bytes and dictionary id, a fresh nonce, the new version and key
- * version. Opening fails exactly as in {@link decodeBlob}; the compressed plaintext is zeroed.
+ * version. A format-3 blob stays format 3; formats 1 and 2 become format 2 (same stream, shorter
+ * header). Opening fails exactly as in {@link decodeBlob}; the compressed plaintext is zeroed.
  */
 export function resealBlob(input: ResealBlobInput): Uint8Array {
   if (!Number.isSafeInteger(input.newVersion) || input.newVersion <= input.expectedVersion) {
@@ -120,9 +160,10 @@ export function resealBlob(input: ResealBlobInput): Uint8Array {
   }
   const { header, compressed } = openBlob(input);
   try {
-    // Always the current format: every format's compressed stream is raw deflate, so a format-1
-    // blob is upgraded in passing.
+    // The compressed plaintext decides the format: a page delta stays format 3; a whole-image
+    // stream (format 1 or 2) is written as format 2, which upgrades a format-1 header in passing.
     return seal(input.product, input.key, input.newDataKey, compressed, {
+      format: header.format === BLOB_FORMAT_FIXED_V1 ? BLOB_FORMAT_DEFLATE_XCHACHA : header.format,
       keyVersion: input.keyVersion,
       version: BigInt(input.newVersion),
       dictionaryId: header.dictionaryId,
@@ -132,17 +173,17 @@ export function resealBlob(input: ResealBlobInput): Uint8Array {
   }
 }
 
-/** `compressed` encrypted under `dataKey` behind a current-format header with a fresh nonce. */
+/** `compressed` encrypted under `dataKey` behind a header of `fields.format` with a fresh nonce. */
 function seal(
   product: string,
   key: EntityKey,
   dataKey: SecureKey,
   compressed: Buffer,
-  fields: Omit<BlobHeader, 'format' | 'nonce'>,
+  fields: Omit<BlobHeader, 'nonce'>,
 ): Buffer {
   const nonce = Buffer.alloc(NONCE_BYTES);
   sodium.randombytes_buf(nonce);
-  const header: BlobHeader = { format: BLOB_FORMAT_DEFLATE_XCHACHA, ...fields, nonce };
+  const header: BlobHeader = { ...fields, nonce };
   const headerBytes = blobHeaderLength(header);
   const out = Buffer.allocUnsafeSlow(headerBytes + compressed.length + TAG_BYTES);
   writeBlobHeader(out, header);

@@ -5,17 +5,21 @@ import { CellarError } from '../errors.js';
  * The plaintext header at the front of every blob. All of it is authenticated (it is part of the
  * AEAD associated data), so it can be read before decryption but trusted only after.
  *
- * Format 2 (written since the cold-read work): the two counters are unsigned LEB128 varints, so
- * the header of a typical blob is 36 bytes instead of 45 (key version 1 byte, a blob version
- * below 16 384 two bytes). Every field keeps its full range.
+ * Formats 2 and 3 share one layout: the two counters are unsigned LEB128 varints, so the header of
+ * a typical blob is 36 bytes instead of 45 (key version 1 byte, a blob version below 16 384 two
+ * bytes). Every field keeps its full range. They differ in the plaintext under the ciphertext:
+ * format 2 (read; written only when a key rotation reseals a format-1 or -2 blob) is the whole
+ * image raw-deflated with the template as preset dictionary; format 3 (written) is the image's
+ * page delta against the template (page-delta.ts), raw-deflated without a dictionary. In both,
+ * the dictionary id names the template the blob depends on.
  *
  * ```
  * size  field
  *  4    magic "CLR1"
- *  1    format (2: deflate-raw, then XChaCha20-Poly1305)
+ *  1    format (3: page delta, deflate-raw, XChaCha20-Poly1305; 2: deflate-raw with dictionary, …)
  *  1–5  key version, u32 as unsigned LEB128 (which data key generation encrypted it)
  *  1–8  blob version, a safe integer as unsigned LEB128 (the store's write counter)
- *  4    dictionary id, u32 big-endian (0: no preset dictionary)
+ *  4    dictionary id, u32 big-endian: the template's fingerprint (0: none)
  * 24    nonce
  *       ciphertext ‖ 16-byte tag
  * ```
@@ -41,11 +45,15 @@ export interface ReadBlobHeader extends BlobHeader {
 export const BLOB_MAGIC = Buffer.from('CLR1', 'ascii');
 /** The fixed-width layout of the first release; read, never written. */
 export const BLOB_FORMAT_FIXED_V1 = 1;
-/** The format this version writes: varint counters, then deflate-raw and XChaCha20-Poly1305. */
+/** Varint counters; the whole image deflated with the template as preset dictionary. Read, and
+ * still written by {@link resealBlob} for blobs of formats 1 and 2 (it never decompresses). */
 export const BLOB_FORMAT_DEFLATE_XCHACHA = 2;
+/** The format this version writes: format 2's header; the image's page delta against the
+ * template, deflated without a dictionary. */
+export const BLOB_FORMAT_PAGE_DELTA = 3;
 /** Bytes of a format-1 header. */
 export const BLOB_V1_HEADER_BYTES = 4 + 1 + 4 + 8 + 4 + NONCE_BYTES;
-/** The longest header of any format (format 2 with both counters at their widest). */
+/** The longest header of any format (formats 2 and 3 with both counters at their widest). */
 export const MAX_BLOB_HEADER_BYTES = 4 + 1 + 5 + 8 + 4 + NONCE_BYTES;
 
 const OFFSET_FORMAT = 4;
@@ -104,8 +112,8 @@ export function readBlobHeader(blob: Uint8Array): ReadBlobHeader {
       length: BLOB_V1_HEADER_BYTES,
     };
   }
-  if (format !== BLOB_FORMAT_DEFLATE_XCHACHA) {
-    throw formatError(`the blob has format ${format}; this version reads formats 1 and 2`, {
+  if (format !== BLOB_FORMAT_DEFLATE_XCHACHA && format !== BLOB_FORMAT_PAGE_DELTA) {
+    throw formatError(`the blob has format ${format}; this version reads formats 1 to 3`, {
       hint: 'it was written by a newer Cellar; upgrade this one',
     });
   }
@@ -124,7 +132,11 @@ export function readBlobHeader(blob: Uint8Array): ReadBlobHeader {
 }
 
 function checkFields(header: BlobHeader): void {
-  if (header.format !== BLOB_FORMAT_FIXED_V1 && header.format !== BLOB_FORMAT_DEFLATE_XCHACHA) {
+  if (
+    header.format !== BLOB_FORMAT_FIXED_V1 &&
+    header.format !== BLOB_FORMAT_DEFLATE_XCHACHA &&
+    header.format !== BLOB_FORMAT_PAGE_DELTA
+  ) {
     throw new CellarError('CELLAR_ERR_INTERNAL', `blob format ${header.format} cannot be written`);
   }
   if (!Number.isInteger(header.keyVersion) || header.keyVersion < 0 || header.keyVersion > U32_MAX) {

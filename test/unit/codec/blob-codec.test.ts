@@ -2,8 +2,14 @@ import Database from 'better-sqlite3';
 import sodium from 'sodium-native';
 import { describe, expect, it } from 'vitest';
 import { type DecodeBlobInput, decodeBlob, encodeBlob, resealBlob } from '../../../src/codec/blob-codec.js';
-import { BLOB_V1_HEADER_BYTES, readBlobHeader, writeBlobHeader } from '../../../src/codec/blob-header.js';
+import {
+  BLOB_V1_HEADER_BYTES,
+  blobHeaderLength,
+  readBlobHeader,
+  writeBlobHeader,
+} from '../../../src/codec/blob-header.js';
 import { compressImage, dictionaryId } from '../../../src/codec/compress.js';
+import { encodePageDelta } from '../../../src/codec/page-delta.js';
 import { SecureKey } from '../../../src/crypto/secure-buffer.js';
 import { CellarError, type ErrorCode } from '../../../src/errors.js';
 import { microImages } from './micro-image.js';
@@ -46,6 +52,31 @@ function decodeInput(blob: Uint8Array, parts: Partial<DecodeBlobInput> = {}): De
   };
 }
 
+/** A blob of `format` around `plaintext` (what encodeBlob would compress), sealed as the codec does. */
+function sealedBlob(format: number, plaintext: Buffer, version = 3): Buffer {
+  const header = { format, keyVersion: 1, version: BigInt(version), dictionaryId: dictionaryId(empty) };
+  const nonce = Buffer.alloc(24, 5);
+  const headerBytes = blobHeaderLength({ ...header, nonce });
+  const blob = Buffer.alloc(headerBytes + plaintext.length + 16);
+  writeBlobHeader(blob, { ...header, nonce });
+  const ad = Buffer.concat([
+    blob.subarray(0, headerBytes),
+    Buffer.from('customer360\u0000'),
+    Buffer.from(keyA),
+  ]);
+  dataKey.use((k) =>
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      blob.subarray(headerBytes),
+      plaintext,
+      ad,
+      null,
+      nonce,
+      k,
+    ),
+  );
+  return blob;
+}
+
 function codeOf(run: () => unknown): ErrorCode | 'none' {
   try {
     run();
@@ -79,7 +110,7 @@ describe('blob codec', () => {
     const b = encode(7);
     const header = readBlobHeader(a);
     expect(a.subarray(0, 4).toString('ascii')).toBe('CLR1');
-    expect(header).toMatchObject({ format: 2, keyVersion: 1, version: 7n, length: 35 });
+    expect(header).toMatchObject({ format: 3, keyVersion: 1, version: 7n, length: 35 });
     expect(header.dictionaryId).not.toBe(0);
     expect(readBlobHeader(encode(7, { dictionary: undefined })).dictionaryId).toBe(0);
     expect(Buffer.from(header.nonce).equals(readBlobHeader(b).nonce)).toBe(false);
@@ -94,7 +125,7 @@ describe('blob codec', () => {
     }
   });
 
-  it('fails as TAMPERED when any byte after the magic and format is altered', () => {
+  it('fails as TAMPERED when any byte after the magic is altered', () => {
     const blob = encode();
     const codes = new Map<number, ErrorCode | 'none'>();
     for (let i = 0; i < blob.length; i += 1) {
@@ -105,8 +136,9 @@ describe('blob codec', () => {
         codeOf(() => decodeBlob(decodeInput(altered))),
       );
     }
+    // The format byte flips 3 to 2, another format this version reads: authentication catches it.
     for (const [i, code] of codes)
-      expect([i, code]).toEqual([i, i < 5 ? 'CELLAR_ERR_CODEC_FORMAT' : 'CELLAR_ERR_CODEC_TAMPERED']);
+      expect([i, code]).toEqual([i, i < 4 ? 'CELLAR_ERR_CODEC_FORMAT' : 'CELLAR_ERR_CODEC_TAMPERED']);
     // Header, ciphertext and tag were all covered.
     expect(blob.length).toBeGreaterThan(readBlobHeader(blob).length + 16 + 1);
   });
@@ -122,7 +154,7 @@ describe('blob codec', () => {
     expect(codeOf(() => decodeBlob(decodeInput(blob.subarray(0, 10))))).toBe('CELLAR_ERR_CODEC_FORMAT');
     expect(codeOf(() => decodeBlob(decodeInput(image)))).toBe('CELLAR_ERR_CODEC_FORMAT');
     const future = Buffer.from(blob);
-    future[4] = 3;
+    future[4] = 4;
     expect(codeOf(() => decodeBlob(decodeInput(future)))).toBe('CELLAR_ERR_CODEC_FORMAT');
   });
 
@@ -201,6 +233,52 @@ describe('blob codec', () => {
     expect(readBlobHeader(resealed)).toMatchObject({ format: 2, keyVersion: 2, version: 4n });
     expect(resealed.length).toBe(v1.length - 10); // 35-byte header
     expect(decodeBlob(decodeInput(resealed, { expectedVersion: 4 })).equals(image)).toBe(true);
+  });
+
+  it('stores the page delta: smaller than format 2 for the same image', () => {
+    const format2 = sealedBlob(2, compressImage(image, empty));
+    expect(decodeBlob(decodeInput(format2)).equals(image)).toBe(true);
+    expect(encode().length).toBeLessThan(format2.length);
+  });
+
+  it('still opens a format-2 blob and reseals it as format 2; reseals format 3 as format 3', () => {
+    const format2 = sealedBlob(2, compressImage(image, empty));
+    const resealed2 = resealBlob({
+      ...decodeInput(format2),
+      newDataKey: dataKey,
+      newVersion: 4,
+      keyVersion: 2,
+    });
+    expect(readBlobHeader(resealed2)).toMatchObject({ format: 2, keyVersion: 2, version: 4n });
+    expect(decodeBlob(decodeInput(resealed2, { expectedVersion: 4 })).equals(image)).toBe(true);
+
+    const other = SecureKey.random();
+    const resealed3 = resealBlob({
+      ...decodeInput(encode()),
+      newDataKey: other,
+      newVersion: 4,
+      keyVersion: 2,
+    });
+    expect(readBlobHeader(resealed3)).toMatchObject({ format: 3, keyVersion: 2, version: 4n });
+    expect(resealed3.length).toBe(encode().length);
+    expect(decodeBlob(decodeInput(resealed3, { expectedVersion: 4, dataKey: other })).equals(image)).toBe(
+      true,
+    );
+    expect(codeOf(() => decodeBlob(decodeInput(resealed3, { expectedVersion: 4 })))).toBe(
+      'CELLAR_ERR_CODEC_TAMPERED',
+    );
+    other.dispose();
+  });
+
+  it('fails as FORMAT when an authentic format-3 blob holds a malformed delta', () => {
+    const delta = encodePageDelta(image, empty);
+    const cut = sealedBlob(3, compressImage(delta.subarray(0, delta.length - 1)));
+    expect(codeOf(() => decodeBlob(decodeInput(cut)))).toBe('CELLAR_ERR_CODEC_FORMAT');
+    const notDeflate = sealedBlob(3, Buffer.from('not a deflate stream at all'));
+    expect(codeOf(() => decodeBlob(decodeInput(notDeflate)))).toBe('CELLAR_ERR_CODEC_FORMAT');
+    // A whole-image stream labelled format 3 does not parse as a delta.
+    const mislabelled = sealedBlob(3, compressImage(image, empty));
+    expect(codeOf(() => decodeBlob(decodeInput(mislabelled)))).toBe('CELLAR_ERR_CODEC_FORMAT');
   });
 
   it('rejects versions it cannot record', () => {

@@ -46,6 +46,22 @@ describe('blob header', () => {
     });
   });
 
+  it('reads and writes format 3 (page delta) with the layout of format 2', () => {
+    const two = written({ format: 2, keyVersion: 1, version: 300n, dictionaryId: 77, nonce });
+    const three = written({ format: 3, keyVersion: 1, version: 300n, dictionaryId: 77, nonce });
+    expect(three[4]).toBe(3);
+    expect(three.subarray(5).equals(two.subarray(5))).toBe(true);
+    expect(readBlobHeader(three)).toMatchObject({ format: 3, keyVersion: 1, version: 300n, length: 36 });
+    const future = Buffer.from(three);
+    future[4] = 4;
+    expect(
+      isCellarError(
+        errorOf(() => readBlobHeader(future)),
+        'CELLAR_ERR_CODEC_FORMAT',
+      ),
+    ).toBe(true);
+  });
+
   it('round-trips every field at the ends of its range', () => {
     for (const [keyVersion, version] of [
       [0, 0n],
@@ -101,7 +117,7 @@ describe('blob header', () => {
       { ...base, format: 1, version: 2n ** 64n },
       { ...base, dictionaryId: 2 ** 32 },
       { ...base, nonce: Buffer.alloc(12) },
-      { ...base, format: 3 },
+      { ...base, format: 4 },
     ];
     for (const attempt of attempts) {
       expect(
