@@ -100,19 +100,30 @@ export function normalizeKeyValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * Where hash inputs are assembled: one buffer for every hash, grown when an input needs more, and
+ * zeroed after each use (an input may hold an entity id in the clear). Not the shared Buffer pool:
+ * a pooled slice costs an allocation per hash, and its neighbours are other code's data.
+ */
+let scratch = Buffer.alloc(256);
+const digest = Buffer.alloc(HASH_BYTES);
+
 function keyedHash(key: SecureKey, fields: readonly string[]): string {
-  let size = 0;
-  for (const field of fields) size += 4 + Buffer.byteLength(field, 'utf8');
-  const input = Buffer.allocUnsafe(size);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: with this much room no write is cut short.
+  let room = 0;
+  for (const field of fields) room += 4 + field.length * 3;
+  if (room > scratch.length) scratch = Buffer.alloc(Math.max(room, scratch.length * 2));
   let offset = 0;
   for (const field of fields) {
-    const length = input.write(field, offset + 4, 'utf8');
-    input.writeUInt32BE(length, offset);
+    const length = scratch.write(field, offset + 4, 'utf8');
+    scratch.writeUInt32BE(length, offset);
     offset += 4 + length;
   }
-  const out = Buffer.allocUnsafe(HASH_BYTES);
-  key.use((k) => sodium.crypto_generichash(out, input, k));
-  // The input may hold an entity id in the clear; do not leave it in a pooled buffer.
-  input.fill(0);
-  return out.toString('hex');
+  const input = scratch.subarray(0, offset);
+  try {
+    key.use((k) => sodium.crypto_generichash(digest, input, k));
+    return digest.toString('hex');
+  } finally {
+    input.fill(0);
+  }
 }

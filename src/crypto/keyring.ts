@@ -1,10 +1,11 @@
 import { CellarError } from '../errors.js';
 import type { EntityKey } from '../store/blob-store.js';
 import type { KeyStore, WrappedKey } from '../store/key-store.js';
+import { type NewDataKey, newDataKeys } from './data-key-batch.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { IndexHasher } from './index-hasher.js';
 import { KeyArena } from './key-arena.js';
-import { unwrapKeyInto, wrapKey } from './key-wrap.js';
+import { unwrapKeyInto } from './key-wrap.js';
 import type { MasterKey } from './master-key.js';
 import { readWrappedKeys } from './read-wrapped-keys.js';
 import { asMasterKeySet, type MasterKeySet } from './rotation/master-key-set.js';
@@ -31,10 +32,8 @@ export { DEFAULT_DATA_KEY_CACHE_SIZE } from './data-key-cache.js';
 /** Name of the system key whose bytes seed the audit checkpoint signer (`system:audit-signing`). */
 export const AUDIT_SIGNING_KEY = 'audit-signing';
 
-interface PendingKey {
-  readonly wrapped: WrappedKey;
-  readonly key: SecureKey;
-}
+/** A data key made but not yet stored, and its wrap (see {@link newDataKeys}). */
+type PendingKey = NewDataKey;
 
 /**
  * Every key the runtime uses, derived from the master key: the keyed hashes that name entities,
@@ -183,6 +182,7 @@ export class Keyring {
     startSeq: number,
     found: Map<EntityKey, SecureKey>,
   ): void {
+    const absent: EntityKey[] = [];
     for (const id of ids) {
       if ((this.#forgotten.get(id) ?? 0) > startSeq) continue;
       const known = this.#known(id); // another call may have loaded or created it meanwhile
@@ -191,17 +191,17 @@ export class Keyring {
         continue;
       }
       const wrapped = stored.get(id);
-      if (wrapped !== undefined) {
-        const key = this.#unwrap(wrapped);
-        this.#cache.set(id, key);
-        found.set(id, key);
-      } else if (create) {
-        const key = this.#arena.random();
-        const master = this.#masters.current;
-        const pending = { id, masterVersion: master.version, wrapped: wrapKey(master.key, id, key) };
-        this.#pending.set(id, { wrapped: pending, key });
-        found.set(id, key);
+      if (wrapped === undefined) {
+        if (create) absent.push(id);
+        continue;
       }
+      const key = this.#unwrap(wrapped);
+      this.#cache.set(id, key);
+      found.set(id, key);
+    }
+    for (const made of newDataKeys(this.#arena, this.#masters.current, absent)) {
+      this.#pending.set(made.wrapped.id, made);
+      found.set(made.wrapped.id, made.key);
     }
   }
 

@@ -4,11 +4,13 @@ import type { Product, TableDef } from '../product/types.js';
 import { openConnection } from './connection.js';
 import { buildPendingImage, MAX_BUILDER_WRITES, MAX_REBUILD_WRITES } from './image-builder.js';
 import { type ChangeRecord, InternalStore, type RecordedChange } from './internal-store.js';
+import { replayWrites, upsertStatement } from './log-replay.js';
 import { StatementCache } from './statement-cache.js';
 import type { StoredValue } from './stored-value.js';
 import { microDbTemplate } from './template.js';
+import { makeShape, maskable, upsertShape } from './upsert-shape.js';
 import { VaultStore } from './vault-store.js';
-import { bindsCleanly, replayWrites, upsertStatement, WriteLog } from './write-log.js';
+import { bindsCleanly, WriteLog } from './write-log.js';
 
 /** Statements a new micro-DB's connection typically prepares (for its memory estimate). */
 const PENDING_STATEMENTS = 6;
@@ -74,21 +76,23 @@ export class DeferredConnection {
    * every value binds; run on the connection otherwise.
    */
   upsert(table: TableDef, row: Readonly<Record<string, StoredValue | undefined>>): void {
-    const columns: string[] = [];
     const values: StoredValue[] = [];
-    let cacheKey = `upsert:${table.name}`;
     const pending = this.#pending;
     let logged = pending !== undefined;
-    for (const column of table.columns) {
-      const value = row[column.name];
+    let mask = 0;
+    const all = table.columns;
+    for (let i = 0; i < all.length; i++) {
+      const value = row[all[i]!.name];
       if (value === undefined) continue;
-      columns.push(column.name);
       values.push(value);
-      cacheKey += `\0${column.name}`;
+      mask |= 1 << i;
       logged &&= bindsCleanly(value);
     }
-    if (logged) pending?.upsert(table, cacheKey, columns, values);
-    else upsertStatement(this.open().statements, table, cacheKey, columns).run(values);
+    const shape = maskable(table)
+      ? upsertShape(table, mask)
+      : makeShape(table, (i) => row[all[i]!.name] !== undefined);
+    if (logged) pending?.upsert(table, shape, values);
+    else upsertStatement(this.open().statements, table, shape).run(values);
   }
 
   /** A `_cellar_meta` value (integers as bigint), or undefined. */

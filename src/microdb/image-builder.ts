@@ -2,10 +2,11 @@ import type Database from 'better-sqlite3';
 import type { Product } from '../product/types.js';
 import { InternalStore } from './internal-store.js';
 import { CONNECTION_PRAGMAS, PAGE_SIZE } from './internal-tables.js';
+import { replayWrites } from './log-replay.js';
 import { StatementCache } from './statement-cache.js';
 import { microDbTemplate, templateConnection } from './template.js';
 import { VaultStore } from './vault-store.js';
-import { replayWrites, type WriteLog, type WriteTarget } from './write-log.js';
+import type { WriteLog, WriteTarget } from './write-log.js';
 
 /**
  * Pending writes beyond which a micro-DB opens its own connection instead of borrowing the
@@ -19,6 +20,9 @@ export const MAX_BUILDER_WRITES = 64;
  * whole log at each flush would soon cost more than opening its connection once.
  */
 export const MAX_REBUILD_WRITES = 16;
+
+/** Statements the builder keeps prepared: one connection per product, so room is cheap. */
+const BUILDER_STATEMENTS = 512;
 
 /**
  * One product's builder: a `:memory:` connection holding the empty micro-DB (the template, byte
@@ -43,20 +47,22 @@ class Builder implements WriteTarget {
     // an upsert replaced leaves nothing in the image; temp data in memory.
     for (const pragma of CONNECTION_PRAGMAS) this.db.exec(pragma);
     this.db.defaultSafeIntegers(true);
-    this.statements = new StatementCache(this.db);
+    // Room for the multi-row statements of every write shape (six sizes each, log-replay.ts).
+    this.statements = new StatementCache(this.db, BUILDER_STATEMENTS);
     this.internal = new InternalStore(this.statements);
     this.vault = new VaultStore(() => this.statements);
     this.#pages = microDbTemplate(product).length / PAGE_SIZE;
     this.#begin = this.db.prepare('BEGIN');
     this.#rollback = this.db.prepare('ROLLBACK');
-    this.#pageCount = this.db.prepare('SELECT page_count FROM pragma_page_count()').pluck();
+    // The plain pragma: ~0.4 µs cheaper a build than the pragma_page_count() table.
+    this.#pageCount = this.db.prepare('PRAGMA page_count').pluck();
   }
 
   /** The image of template + `log`; the connection is back to the template after. */
   build(log: WriteLog): Buffer {
     this.#begin.run();
     try {
-      replayWrites(this, log);
+      replayWrites(this, log, true);
       return this.db.serialize();
     } finally {
       this.#rollback.run();

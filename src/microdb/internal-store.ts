@@ -29,6 +29,21 @@ function pkJson(pk: readonly StoredValue[]): string {
   return `[${pk.map((v) => (v instanceof Uint8Array ? JSON.stringify(bytesToBase64(v)) : stringifyJson(v))).join(',')}]`;
 }
 
+/** `INSERT OR REPLACE` of `rows` meta values at once (key, value for each in turn). */
+export function metaSetSql(rows = 1): string {
+  return `INSERT OR REPLACE INTO "_cellar_meta" ("key", "value") VALUES ${tuples(2, rows)}`;
+}
+
+/** `INSERT` of `rows` changes at once (the {@link InternalStore.changeParams} of each in turn). */
+export function changeInsertSql(rows = 1): string {
+  return `INSERT INTO "_cellar_changes" ("at", "op", "tbl", "pk", "stream", "token") VALUES ${tuples(6, rows)}`;
+}
+
+function tuples(width: number, rows: number): string {
+  const tuple = `(${Array(width).fill('?').join(', ')})`;
+  return Array(rows).fill(tuple).join(', ');
+}
+
 /** Reads and writes the internal tables `_cellar_meta` and `_cellar_changes` of one connection. */
 export class InternalStore {
   constructor(private readonly statements: StatementCache) {}
@@ -41,9 +56,7 @@ export class InternalStore {
   }
 
   setMeta(key: string, value: StoredValue): void {
-    this.statements
-      .get('meta:set', () => 'INSERT OR REPLACE INTO "_cellar_meta" ("key", "value") VALUES (?, ?)')
-      .run(key, value);
+    this.statements.get('meta:set', () => metaSetSql()).run(key, value);
   }
 
   /** Appends a change, then deletes the oldest so that at most `limit` remain. */
@@ -62,19 +75,15 @@ export class InternalStore {
 
   /** {@link recordChange} with its parameters bound already; `limit` must be positive. */
   insertChange(params: readonly StoredValue[], limit: number): void {
-    const { lastInsertRowid } = this.statements
-      .get(
-        'changes:insert',
-        () =>
-          'INSERT INTO "_cellar_changes" ("at", "op", "tbl", "pk", "stream", "token") VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(params);
+    const { lastInsertRowid } = this.statements.get('changes:insert', () => changeInsertSql()).run(params);
     // Young entities have fewer changes than the limit: skip (and never prepare) the trim.
     const oldestKept = BigInt(lastInsertRowid) - BigInt(limit);
-    if (oldestKept <= 0n) return;
-    this.statements
-      .get('changes:trim', () => 'DELETE FROM "_cellar_changes" WHERE "seq" <= ?')
-      .run(oldestKept);
+    if (oldestKept > 0n) this.trimChanges(oldestKept);
+  }
+
+  /** Deletes the changes numbered `seq` or lower. */
+  trimChanges(seq: bigint): void {
+    this.statements.get('changes:trim', () => 'DELETE FROM "_cellar_changes" WHERE "seq" <= ?').run(seq);
   }
 
   /** The recorded changes, oldest first. */

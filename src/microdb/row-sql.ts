@@ -4,11 +4,14 @@ import { primaryKeyList, primaryKeyWhere, quoteIdent } from './sql-names.js';
 /**
  * `INSERT … ON CONFLICT DO UPDATE` writing exactly `columns` (which include the primary key):
  * on update only the given non-key columns change, so a column absent from the row keeps its
- * stored value. Binds the values in `columns` order.
+ * stored value. Binds the values in `columns` order, for each of `rows` rows in turn (SQLite
+ * applies the rows one after another: a later row updates one an earlier row inserted).
  */
-export function upsertSql(table: TableDef, columns: readonly string[]): string {
+export function upsertSql(table: TableDef, columns: readonly string[], rows = 1): string {
   const names = columns.map(quoteIdent).join(', ');
-  const params = columns.map(() => '?').join(', ');
+  const params = Array(rows)
+    .fill(columns.map(() => '?').join(', '))
+    .join('), (');
   const keys = new Set(table.primaryKey);
   const updates = columns
     .filter((c) => !keys.has(c))

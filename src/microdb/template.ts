@@ -50,6 +50,18 @@ export function templateMeta(product: Product): readonly (readonly [string, stri
   ];
 }
 
+const metaByProduct = new WeakMap<Product, ReadonlyMap<string, string | bigint>>();
+
+/** One `_cellar_meta` value of the product's template ({@link templateMeta}), or undefined. */
+export function templateMetaValue(product: Product, key: string): string | bigint | undefined {
+  let meta = metaByProduct.get(product);
+  if (meta === undefined) {
+    meta = new Map(templateMeta(product));
+    metaByProduct.set(product, meta);
+  }
+  return meta.get(key);
+}
+
 /**
  * The empty micro-DB image of a product: every table's DDL plus the internal tables, 512-byte
  * pages, no auto-vacuum, and `_cellar_meta` holding format, product and product version (but no

@@ -1,9 +1,9 @@
 import type { Product, TableDef } from '../product/types.js';
 import type { InternalStore } from './internal-store.js';
-import { upsertSql } from './row-sql.js';
 import type { StatementCache } from './statement-cache.js';
 import type { StoredValue } from './stored-value.js';
-import { templateMeta } from './template.js';
+import { templateMetaValue } from './template.js';
+import type { UpsertShape } from './upsert-shape.js';
 import type { VaultEntry, VaultStore } from './vault-store.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -15,9 +15,8 @@ export type PendingWrite =
   | {
       readonly kind: 'upsert';
       readonly table: TableDef;
-      /** The statement-cache key of the upsert: table and the columns it writes. */
-      readonly cacheKey: string;
-      readonly columns: readonly string[];
+      /** The columns it writes and its statement-cache key (shared between writes). */
+      readonly shape: UpsertShape;
       readonly values: readonly StoredValue[];
     }
   /** A `_cellar_changes` row, its parameters already bound (see {@link InternalStore.changeParams}). */
@@ -55,15 +54,15 @@ export function bindsCleanly(value: StoredValue): boolean {
  */
 export class WriteLog {
   readonly #writes: PendingWrite[] = [];
-  readonly #meta: Map<string, string | bigint>;
-  /** Where in {@link #writes} each meta key logged so far was written. */
+  readonly #product: Product;
+  /** Where in {@link #writes} each meta key logged so far was written (others: the template's). */
   readonly #metaAt = new Map<string, number>();
   readonly #rowWrites = new Map<string, number>();
   #changes = 0;
   #vaultEntries = 0;
 
   constructor(product: Product) {
-    this.#meta = new Map(templateMeta(product));
+    this.#product = product;
   }
 
   /** The writes, oldest first. */
@@ -73,7 +72,9 @@ export class WriteLog {
 
   /** A meta value as SQLite would return it (integers as bigint), or undefined. */
   meta(key: string): string | bigint | undefined {
-    return this.#meta.get(key);
+    const at = this.#metaAt.get(key);
+    const write = at === undefined ? undefined : this.#writes[at];
+    return write?.kind === 'meta' ? write.value : templateMetaValue(this.#product, key);
   }
 
   /** Upserts logged for `table` (0: the table is empty). */
@@ -97,7 +98,6 @@ export class WriteLog {
    * and again (watermark, synced_at) does not grow.
    */
   setMeta(key: string, value: string | bigint): void {
-    this.#meta.set(key, value);
     const at = this.#metaAt.get(key);
     const write: PendingWrite = { kind: 'meta', key, value };
     if (at !== undefined) this.#writes[at] = write;
@@ -107,16 +107,15 @@ export class WriteLog {
     }
   }
 
-  upsert(
-    table: TableDef,
-    cacheKey: string,
-    columns: readonly string[],
-    values: readonly StoredValue[],
-  ): void {
+  /** Logs an upsert; `values` (in `shape` column order) becomes the log's: do not reuse it. */
+  upsert(table: TableDef, shape: UpsertShape, values: StoredValue[]): void {
     // A caller could reuse a byte array after the call; the connection would have copied it.
-    const own = values.map((v) => (v instanceof Uint8Array ? Buffer.from(v) : v));
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v instanceof Uint8Array) values[i] = Buffer.from(v);
+    }
     this.#rowWrites.set(table.name, this.rowWrites(table.name) + 1);
-    this.#writes.push({ kind: 'upsert', table, cacheKey, columns, values: own });
+    this.#writes.push({ kind: 'upsert', table, shape, values });
   }
 
   change(params: readonly StoredValue[], limit: number): void {
@@ -128,34 +127,4 @@ export class WriteLog {
     this.#vaultEntries += 1;
     this.#writes.push({ kind: 'vault', entry: { ...entry } });
   }
-}
-
-/** Replays `log` into `target`, in order. The caller wraps it in a transaction. */
-export function replayWrites(target: WriteTarget, log: WriteLog): void {
-  for (const write of log.writes) {
-    switch (write.kind) {
-      case 'meta':
-        target.internal.setMeta(write.key, write.value);
-        break;
-      case 'upsert':
-        upsertStatement(target.statements, write.table, write.cacheKey, write.columns).run(write.values);
-        break;
-      case 'change':
-        target.internal.insertChange(write.params, write.limit);
-        break;
-      case 'vault':
-        target.vault.put(write.entry);
-        break;
-    }
-  }
-}
-
-/** The cached upsert statement writing `columns` of `table` (keyed by `cacheKey`). */
-export function upsertStatement(
-  statements: StatementCache,
-  table: TableDef,
-  cacheKey: string,
-  columns: readonly string[],
-) {
-  return statements.get(cacheKey, () => upsertSql(table, columns));
 }

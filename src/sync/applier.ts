@@ -7,6 +7,8 @@ import type { Product, TableDef } from '../product/types.js';
 import type { EntityHandle } from '../runtime/entity-handle.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { EntityKey } from '../store/blob-store.js';
+import type { ApplyOptions, ApplyOutcome } from './apply-outcome.js';
+
 import type { ChangeEvent } from './change-event.js';
 import { allRowKeys, moveAllRows, moveRowTree } from './entity-moves.js';
 import type { RouteTable } from './route-table.js';
@@ -18,35 +20,6 @@ import {
   sameKey,
   toStoredRow,
 } from './stored-row.js';
-
-/** What applying one event came to. */
-export type ApplyOutcome =
-  | {
-      readonly kind: 'applied';
-      readonly touched: readonly EntityHandle[];
-      readonly released: readonly string[];
-    }
-  | { readonly kind: 'replay' }
-  /** Nothing to do; `unknownRow` when a delete named a row no entity holds (parked events for it are void). */
-  | { readonly kind: 'noop'; readonly unknownRow?: string }
-  /** Waits for `waitsFor` (a parent row or an entity); `row` is the row the event changes. */
-  | { readonly kind: 'park'; readonly waitsFor: string; readonly row?: string }
-  | { readonly kind: 'truncate'; readonly table: TableDef }
-  /** The event's entity was erased and is suppressed: the event is dropped. Nothing was changed. */
-  | { readonly kind: 'suppressed' }
-  /** Routes, entities or token-index entries must be loaded first; apply again. Nothing was changed. */
-  | {
-      readonly kind: 'need';
-      readonly rows: readonly string[];
-      readonly entities: readonly EntityKey[];
-      readonly tokens?: readonly string[];
-    };
-
-export interface ApplyOptions {
-  /** Re-applying a parked event: its position is older than the entity's watermark. */
-  readonly ignoreWatermark?: boolean;
-  readonly changeHistoryLimit: number;
-}
 
 interface Target {
   readonly key: EntityKey;
@@ -171,18 +144,20 @@ export class Applier {
     options: ApplyOptions,
   ): ApplyOutcome {
     const { pk, oldPk } = keys;
-    const entities = [target.key, ...(current && current !== target.key ? [current] : [])];
-    const missing = entities.filter((key) => !this.repo.cached(key) && !this.repo.isKnownAbsent(key));
+    let dest = this.repo.cached(target.key); // once: each lookup probes maps with a 64-digit key
+    const other = current && current !== target.key ? current : undefined;
+    const missing = !dest && !this.repo.isKnownAbsent(target.key) ? [target.key] : [];
+    // Looked up (made most recent) before a create below can evict: the source must stay cached.
+    if (other && !this.repo.cached(other) && !this.repo.isKnownAbsent(other)) missing.push(other);
     if (missing.length > 0) return { kind: 'need', rows: [], entities: missing };
 
-    let dest = this.repo.cached(target.key);
     if (!dest || dest.removed) {
       if (this.repo.isSuppressed(target.key)) return { kind: 'suppressed' };
       if (!table.root) return { kind: 'park', waitsFor: target.key, row: keys.rowKey };
       if (target.id === undefined) return { kind: 'noop' };
       dest = this.repo.create(product, target.id, target.key);
     }
-    const source = current && current !== target.key ? this.repo.cached(current) : undefined;
+    const source = other === undefined ? undefined : this.repo.cached(other);
     const touched = source && !source.removed ? [dest, source] : [dest];
     if (
       !options.ignoreWatermark &&

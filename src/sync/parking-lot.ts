@@ -94,6 +94,11 @@ export class ParkingLot {
     return dropped;
   }
 
+  /** True when some event waits for `waitsFor` (a cheap check before {@link release}). */
+  isWaiting(waitsFor: string): boolean {
+    return this.#waiting.has(waitsFor);
+  }
+
   /** Takes every event waiting for `waitsFor`, oldest first. */
   release(waitsFor: string): Parked[] {
     const list = this.#waiting.get(waitsFor);

@@ -21,9 +21,9 @@ export class RouteTable {
 
   /** The entity of a row; `null` when it has none; `undefined` when it must be fetched first. */
   lookup(row: string): EntityKey | null | undefined {
+    // Pending values are never undefined (set() takes an entity or null): undefined means absent.
     const pending = this.#pending.get(row);
-    if (pending !== undefined || this.#pending.has(row)) return pending ?? null;
-    return this.#known.get(row);
+    return pending !== undefined ? pending : this.#known.get(row);
   }
 
   set(row: string, entity: EntityKey | null): void {

@@ -1,10 +1,11 @@
 import type { Connector } from '../connectors/connector.js';
-import { CellarError, isCellarError } from '../errors.js';
+import { CellarError } from '../errors.js';
 import type { TokenIndex } from '../governance/tokens/token-index.js';
 import type { Product } from '../product/types.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Applier } from './applier.js';
+import { type Attempt, attemptApply, settleNow } from './apply-outcome.js';
 import type { ChangeBatch, ChangeEvent, RejectedInput } from './change-event.js';
 import type { DeadLetterQueue } from './dead-letters.js';
 import { eventToJson } from './event-json.js';
@@ -181,30 +182,45 @@ export class SyncEngine {
     await this.deps.routes.fetch(rows);
     await this.deps.repo.preload(product, entities);
     await this.deps.tokens?.fetch(tokens);
-    for (const event of batch.events) await this.#applyOne(product, event, false);
+    for (const event of batch.events) {
+      const pending = this.#applyNow(product, event);
+      if (pending !== undefined) await pending;
+    }
     for (const r of batch.rejected) await this.#deadLetter(product.name, r);
     this.stats.batches += 1;
   }
 
-  async #applyOne(product: Product, event: ChangeEvent, ignoreWatermark: boolean): Promise<void> {
+  /** Applies one event; a promise (no microtask per event) only when it must be awaited: see settleNow. */
+  #applyNow(product: Product, event: ChangeEvent): Promise<void> | undefined {
+    const outcome = this.#attempt(product, event, false);
+    return this.#settled(product, event, outcome)
+      ? undefined
+      : this.#applyOne(product, event, false, outcome);
+  }
+
+  #attempt(product: Product, event: ChangeEvent, ignoreWatermark: boolean): Attempt {
+    const { changeHistoryLimit } = this.options;
+    return attemptApply(this.deps.applier, product, event, { ignoreWatermark, changeHistoryLimit });
+  }
+
+  #settled(product: Product, event: ChangeEvent, outcome: Attempt): boolean {
+    return settleNow(this.stats, this.deps.parking, product, event, outcome);
+  }
+
+  /** Applies one event, loading what it needs; `first`: the outcome of a try already made. */
+  async #applyOne(product: Product, event: ChangeEvent, ignoreWatermark: boolean, first?: Attempt) {
     for (let round = 0; round < MAX_LOAD_ROUNDS; round++) {
-      let outcome: ReturnType<Applier['apply']>;
-      try {
-        outcome = this.deps.applier.apply(product, event, {
-          ignoreWatermark,
-          changeHistoryLimit: this.options.changeHistoryLimit,
-        });
-      } catch (err) {
-        if (!isCellarError(err)) throw err;
-        await this.#deadLetter(product.name, {
-          position: event.position,
-          code: err.code,
-          reason: err.message,
-          raw: eventToJson(event),
-        });
-        return;
-      }
+      const outcome = round === 0 && first ? first : this.#attempt(product, event, ignoreWatermark);
+      if (outcome.kind !== 'applied' && this.#settled(product, event, outcome)) return;
       switch (outcome.kind) {
+        case 'error':
+          await this.#deadLetter(product.name, {
+            position: event.position,
+            code: outcome.error.code,
+            reason: outcome.error.message,
+            raw: eventToJson(event),
+          });
+          return;
         case 'need':
           await this.deps.routes.fetch(outcome.rows);
           await this.deps.repo.preload(product, outcome.entities);
@@ -228,15 +244,7 @@ export class SyncEngine {
           this.stats.lastEventTs.set(product.name, event.ts);
           await this.#release(outcome.released);
           return;
-        case 'replay':
-          this.stats.replayed += 1;
-          return;
-        case 'noop':
-          this.stats.noop += 1;
-          if (outcome.unknownRow) this.stats.parked -= this.deps.parking.discardRow(outcome.unknownRow);
-          return;
-        case 'suppressed':
-          this.stats.suppressed += 1;
+        default:
           return;
       }
     }

@@ -138,6 +138,37 @@ export function toStoredDate(value: unknown, hint: FieldHint | undefined): strin
   reject('a date (YYYY-MM-DD text in the years 0000–9999, or days since 1970-01-01)');
 }
 
+/** Character codes of the stored form `YYYY-MM-DDTHH:MM:SS.ffffff` (0: a digit). */
+const STORED_FORM = [...'0000-00-00T00:00:00.000000'].map((c) => (c === '0' ? 0 : c.charCodeAt(0)));
+
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
+
+/**
+ * True when `text` is a valid timestamp already in the stored form (`Z`-suffixed when `zoned`),
+ * which parsing and formatting would return unchanged. Checked character by character: sources
+ * such as Debezium send this form, and the full parse costs a regular expression and a dozen
+ * allocations per value.
+ */
+function isStoredForm(text: string, zoned: boolean): boolean {
+  if (text.length !== STORED_FORM.length + (zoned ? 1 : 0)) return false;
+  if (zoned && text.charCodeAt(STORED_FORM.length) !== 90) return false; // 'Z'
+  for (let i = 0; i < STORED_FORM.length; i++) {
+    const c = text.charCodeAt(i);
+    const expected = STORED_FORM[i];
+    if (expected === 0 ? c < 48 || c > 57 : c !== expected) return false;
+  }
+  return (
+    isValidDate(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10)) &&
+    digits(text, 11, 13) <= 23 &&
+    digits(text, 14, 16) <= 59 &&
+    digits(text, 17, 19) <= 59
+  );
+}
+
 const TIMESTAMP_EXPECTED =
   'a timestamp (ISO-8601 or PostgreSQL text, or epoch milliseconds; µs/ns with a Debezium hint)';
 
@@ -146,6 +177,7 @@ const TIMESTAMP_EXPECTED =
  * UTC, matching Debezium, which encodes wall-clock timestamps as if they were UTC instants.
  */
 export function toStoredTimestamp(value: unknown, hint: FieldHint | undefined): string {
+  if (isText(value, hint) && isStoredForm(value, false)) return value;
   const instant = isText(value, hint) ? parseDateTime(value)?.instant : parseEpoch(value, hint);
   if (instant === undefined) reject(TIMESTAMP_EXPECTED);
   return formatInstant(instant, '');
@@ -157,6 +189,7 @@ export function toStoredTimestamp(value: unknown, hint: FieldHint | undefined): 
  */
 export function toStoredTimestamptz(value: unknown, hint: FieldHint | undefined): string {
   if (isText(value, hint)) {
+    if (isStoredForm(value, true)) return value;
     const parsed = parseDateTime(value);
     if (parsed === undefined) reject(`${TIMESTAMP_EXPECTED} with a UTC offset`);
     if (!parsed.zoned) reject('a timestamp with a UTC offset (Z, +05:30, +00); the text has none');

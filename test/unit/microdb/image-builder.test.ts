@@ -63,7 +63,7 @@ describe('buildPendingImage', () => {
 
   it('recovers from a replay that fails: the builder is replaced, later builds work', () => {
     const bad = new WriteLog(customer360);
-    bad.upsert(orders, 'upsert:orders\0id', ['id'], [1n, 2n]); // one value too many
+    bad.upsert(orders, { cacheKey: 'upsert:orders\0id', columns: ['id'] }, [1n, 2n]); // one value too many
     expect(() => buildPendingImage(customer360, bad)).toThrow();
     const good = track(entity(5n, 1, 'ok'));
     expect(track(MicroDb.open(customer360, good.serialize())).getRow('orders', [500n])?.status).toMatch(

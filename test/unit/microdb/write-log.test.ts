@@ -33,8 +33,8 @@ describe('WriteLog', () => {
     const log = new WriteLog(customer360);
     const bytes = new Uint8Array([1, 2]);
     expect(log.rowWrites('orders')).toBe(0);
-    log.upsert(orders, 'k', ['id', 'status'], [1n, bytes]);
-    log.upsert(orders, 'k', ['id'], [2n]);
+    log.upsert(orders, { cacheKey: 'k', columns: ['id', 'status'] }, [1n, bytes]);
+    log.upsert(orders, { cacheKey: 'k1', columns: ['id'] }, [2n]);
     log.vault({ token: 't', column: 'customers.ssn', value: 'v', createdAt: 1 });
     log.change(['x'], 5);
     bytes[0] = 9;

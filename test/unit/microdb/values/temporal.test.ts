@@ -64,4 +64,31 @@ describe('toStored: date, timestamp, timestamptz', () => {
   ] as const)('rejects %s %s', (type, input) => {
     expect(rejection(() => stored(type, input)).message).toMatch(new RegExp(`^column t\\.c \\(${type}\\)`));
   });
+
+  it('takes text already in the stored form as it is, checking it all the same', () => {
+    for (const text of [
+      '2024-02-29T23:59:59.999999',
+      '0000-01-01T00:00:00.000000',
+      '9999-12-31T23:59:59.000001',
+    ]) {
+      expect(stored('timestamp', text)).toBe(text);
+      expect(stored('timestamptz', `${text}Z`)).toBe(`${text}Z`);
+    }
+    expect(stored('timestamptz', '2024-01-02T03:04:05.123456z')).toBe('2024-01-02T03:04:05.123456Z');
+    expect(stored('timestamp', '2024-01-02t03:04:05.123456')).toBe('2024-01-02T03:04:05.123456');
+    for (const bad of [
+      '2023-02-29T00:00:00.000000',
+      '2024-01-02T24:00:00.000000',
+      '2024-01-02T23:60:00.000000',
+      '2024-01-02T23:00:60.000000',
+      '2024-00-02T23:00:00.000000',
+      '2024-01-0xT23:00:00.000000',
+    ]) {
+      expect(rejection(() => stored('timestamp', bad)).message).toContain('(timestamp)');
+      expect(rejection(() => stored('timestamptz', `${bad}Z`)).message).toContain('(timestamptz)');
+    }
+    expect(rejection(() => stored('timestamptz', '2024-01-02T03:04:05.123456')).message).toContain(
+      'UTC offset',
+    );
+  });
 });
