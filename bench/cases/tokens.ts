@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { generateSample } from '../../config/samples/generate.js';
-import { REPO, startServer, stop } from '../support/processes.js';
+import { buildDist, REPO, startServer, stop } from '../support/processes.js';
 import { report } from '../support/stats.js';
 
 const CONNECTIONS = 50;
@@ -146,11 +146,8 @@ async function main(): Promise<void> {
   doc.setIn(['server', 'rateLimit', 'enabled'], false);
   writeFileSync(config, doc.toString());
   const { child, match } = await startServer(
-    ['src/cli/main.ts', 'serve', '--config', config],
+    ['dist/cli/main.js', 'serve', '--config', config],
     /serving .* on (http:\/\/\S+) /,
-    {
-      LOG_LEVEL: 'warn',
-    },
   );
   try {
     const base = match[1] ?? '';
@@ -204,5 +201,6 @@ if (process.argv[2] === 'load') {
   const spec = JSON.parse(readFileSync(process.argv[3] ?? '', 'utf8')) as LoadSpec;
   process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`);
 } else {
+  buildDist(); // the server runs as shipped, from dist/
   await main();
 }
