@@ -45,12 +45,25 @@ export class EntityAccess {
     if (this.repo.cache.has(key)) {
       const handle = this.repo.cached(key);
       if (handle === undefined || handle.removed) throw notFound(product);
-      return read(handle);
+      return this.#read(key, handle, read);
     }
     return this.exclusive(async () => {
       const handle = await this.repo.find(product, key);
       if (handle === undefined) throw notFound(product);
-      return read(handle);
+      return this.#read(key, handle, read);
     });
+  }
+
+  /**
+   * `read(handle)`, then the cache re-reads the entity's size: reading a new entity that sync has
+   * not flushed through a connection of its own yet opens that connection (~150 KB, where its
+   * pending writes counted ~2 KB).
+   */
+  #read<T>(key: string, handle: EntityHandle, read: (handle: EntityHandle) => T): T {
+    try {
+      return read(handle);
+    } finally {
+      this.repo.cache.updateBytes(key);
+    }
   }
 }

@@ -29,6 +29,9 @@ function imageError(product: Product, detail: string, cause?: unknown): CellarEr
   );
 }
 
+/** Estimated heap bytes of a micro-DB whose connection is not open, besides its write log. */
+export const PENDING_MICRODB_BYTES = 1024;
+
 /**
  * One entity's micro-database: an in-memory SQLite connection holding the product's tables with
  * only this entity's rows, plus the internal `_cellar_*` tables. Every statement is prepared once
@@ -271,8 +274,14 @@ export class MicroDb {
    * many times over. The entity cache bounds memory with it.
    */
   byteSize(): number {
+    // Not opened yet, a new micro-DB is its write log (the template is shared): ~2 KB for a small
+    // entity against ~150 KB once a connection is open, so a cache bounded by bytes holds many
+    // more of them. Whoever makes it open its connection re-reads the size (the entity cache's
+    // updateBytes): reads through the API do, sync's flush does.
+    const pending = this.#db.pending;
+    if (pending !== undefined) return PENDING_MICRODB_BYTES + pending.bytes;
     // The image size as of the last open or serialize: exact after every flush, and reading it
-    // costs no query on the cold-read path. Not opened yet, it counts the connection it may open.
+    // costs no query on the cold-read path.
     return this.#knownImageBytes + CONNECTION_BYTES + this.#db.statementCount * STATEMENT_BYTES;
   }
 

@@ -36,6 +36,22 @@ describe('EntityAccess', () => {
     expect(queue.calls()).toBe(1);
   });
 
+  it('has the cache re-read the size of a new entity whose read opened its connection', async () => {
+    const { runtime } = fx.service;
+    const product = runtime.products.get('customer360');
+    const access = new EntityAccess(runtime.repo, serialQueue());
+    runtime.repo.cache.clear();
+    const key = runtime.repo.entityKey(product, '77001');
+    const handle = runtime.repo.create(product, '77001', key); // new: its writes only, no connection
+    handle.db.upsert('customers', { id: 77001n, first_name: 'Grace' });
+    const pending = runtime.repo.cache.bytes;
+    expect(pending).toBeLessThan(8 * 1024);
+    const read = await access.read(product, '77001', (h) => h.db.read(['customers']).customers);
+    expect(read).toMatchObject({ first_name: 'Grace' });
+    expect(runtime.repo.cache.bytes).toBeGreaterThan(pending + 64 * 1024);
+    runtime.repo.cache.delete(key); // unflushed: leave nothing behind for the other tests
+  });
+
   it('rejects with CELLAR_ERR_ENTITY_NOT_FOUND for an unknown id', async () => {
     const product = fx.service.runtime.products.get('customer360');
     const access = new EntityAccess(fx.service.runtime.repo, serialQueue());

@@ -83,9 +83,21 @@ describe('a new micro-DB before its connection opens', () => {
     ]);
   });
 
-  it('counts the connection it may open in its size, and refuses use after close', () => {
-    const db = MicroDb.create(customer360, '1');
+  it('counts its pending writes until its connection opens, then the connection', () => {
+    const db = track(MicroDb.create(customer360, '1'));
+    const empty = db.byteSize();
+    db.upsert('customers', { id: 1n, first_name: 'Ada', email: 'ada@example.com' });
+    const written = db.byteSize();
+    expect(written).toBeGreaterThan(empty);
+    expect(written).toBeLessThan(8 * 1024);
+    db.serialize(); // built by the shared builder: still no connection of its own
+    expect(db.byteSize()).toBe(written);
+    db.readJson(); // opens it
     expect(db.byteSize()).toBeGreaterThan(CONNECTION_BYTES);
+  });
+
+  it('refuses use after close', () => {
+    const db = MicroDb.create(customer360, '1');
     expect(db.isOpen).toBe(true);
     db.close();
     expect(db.isOpen).toBe(false);
