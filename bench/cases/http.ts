@@ -1,7 +1,8 @@
 /**
  * HTTP entity reads under load, measured in one run with one load tool (autocannon, in its own
  * process), 50 connections, each server in its own process:
- * Every server runs as shipped: plain `node`, Cellar from dist/ (built first).
+ * Every server runs as shipped: plain `node`, Cellar from dist/ (built first). Each gets the same
+ * 3 s of discarded warm-up load before its measured run (steady state, not JIT compilation).
  *  - `bare`: a bare Fastify JSON route returning a body of the same size (the ceiling);
  *  - `cellar`: Cellar's entity read, authenticated, masked (support role) and audited;
  *  - `cellar_no_audit`: the same with the audit log off;
@@ -21,6 +22,8 @@ import { report } from '../support/stats.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+/** Discarded load before each measurement, the same for every server: steady state, not JIT. */
+const WARMUP_SECONDS = 3;
 const KEY = 'demo-support-key';
 const ENTITY = '1001';
 
@@ -57,6 +60,7 @@ async function cellar(audit: boolean): Promise<{ result: LoadResult; body: strin
     const result = load(url, {
       connections: CONNECTIONS,
       seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       headers: { authorization: `Bearer ${KEY}` },
     });
     return { result, body };
@@ -110,6 +114,7 @@ async function postgres(): Promise<LoadResult> {
       return load(`http://127.0.0.1:${match[1]}/customers/${ENTITY}`, {
         connections: CONNECTIONS,
         seconds: SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
         headers: { authorization: `Bearer ${KEY}` },
       });
     } finally {
@@ -126,7 +131,11 @@ async function bare(body: string): Promise<LoadResult> {
     BENCH_BODY: body,
   });
   try {
-    return load(`http://127.0.0.1:${match[1]}/json`, { connections: CONNECTIONS, seconds: SECONDS });
+    return load(`http://127.0.0.1:${match[1]}/json`, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+    });
   } finally {
     await stop(child);
   }

@@ -63,17 +63,27 @@ export interface LoadResult {
 
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-/** Runs autocannon — in its own process — against `url` and returns its figures. */
+/**
+ * Runs autocannon — in its own process — against `url` and returns its figures. With
+ * `warmupSeconds`, a first run of that length (JIT compilation, first files and connections) is
+ * discarded: the figures are the steady state's.
+ */
 export function load(
   url: string,
-  opts: { connections: number; seconds: number; headers?: Record<string, string> },
+  opts: { connections: number; seconds: number; warmupSeconds?: number; headers?: Record<string, string> },
 ): LoadResult {
   const headers = Object.entries(opts.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
-  const run = spawnSync(
-    process.execPath,
-    [AUTOCANNON, '-c', String(opts.connections), '-d', String(opts.seconds), '-j', ...headers, url],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
+  const autocannon = (seconds: number) =>
+    spawnSync(
+      process.execPath,
+      [AUTOCANNON, '-c', String(opts.connections), '-d', String(seconds), '-j', ...headers, url],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+  if (opts.warmupSeconds !== undefined && opts.warmupSeconds > 0) {
+    const warmup = autocannon(opts.warmupSeconds);
+    if (warmup.status !== 0) throw new Error(`autocannon failed: ${warmup.stderr}`);
+  }
+  const run = autocannon(opts.seconds);
   if (run.status !== 0) throw new Error(`autocannon failed: ${run.stderr}`);
   const r = JSON.parse(run.stdout) as {
     requests: { average: number };
