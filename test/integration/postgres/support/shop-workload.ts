@@ -28,7 +28,8 @@ type Statement = [string, unknown[]];
  * A random workload on the shop tables that keeps them referentially sound the way ON DELETE /
  * ON UPDATE CASCADE would: inserts, updates and deletes on every table, children moving between
  * entities (orders to another customer, items to another order), primary-key changes that carry
- * their children along, and transactions of several statements.
+ * their children along (a customer's too, which renames its entity), and transactions of several
+ * statements.
  */
 export class ShopWorkload {
   readonly #rand: () => number;
@@ -142,13 +143,24 @@ export class ShopWorkload {
     const item = this.#pick(m.items.keys());
     const shipment = this.#pick(m.shipments.keys());
     if (r < 0.12 || customer === undefined) return this.#newCustomer();
-    if (r < 0.22)
+    if (r < 0.19)
       return [
         [
           'update customers set name = $2, email = $3 where id = $1',
           [customer, this.#text('n'), `${this.#text('e')}@example.com`],
         ],
       ];
+    if (r < 0.22) {
+      // A root primary-key change: the entity is renamed, its orders follow (ON UPDATE CASCADE).
+      const id = this.#id();
+      m.customers.delete(customer);
+      m.customers.add(id);
+      for (const [o, c] of m.orders) if (c === customer) m.orders.set(o, id);
+      return [
+        ['update customers set id = $2 where id = $1', [customer, id]],
+        ['update orders set customer_id = $2 where customer_id = $1', [customer, id]],
+      ];
+    }
     if (r < 0.27) {
       const out: Statement[] = [];
       for (const [o, c] of m.orders) if (c === customer) out.push(...this.#deleteOrder(o));
