@@ -12,6 +12,9 @@ export const CONNECTION_BYTES = 88 * 1024;
 /** Estimated resident bytes of one cached prepared statement (measured: 6–12 KiB). */
 export const STATEMENT_BYTES = 8 * 1024;
 
+/** Estimated heap bytes of a micro-DB whose connection is not open, besides its write log. */
+export const PENDING_MICRODB_BYTES = 1024;
+
 /**
  * Opens an in-memory connection on a copy of `image` (a template or a serialized micro-DB), with
  * the per-connection settings and SQL functions every micro-DB needs, and integers read as bigint.

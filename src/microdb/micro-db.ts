@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { CellarError } from '../errors.js';
 import type { SchemaDiff } from '../product/schema-diff.js';
 import type { Product } from '../product/types.js';
-import { CONNECTION_BYTES, openConnection, STATEMENT_BYTES } from './connection.js';
+import { CONNECTION_BYTES, openConnection, PENDING_MICRODB_BYTES, STATEMENT_BYTES } from './connection.js';
 import { type Connection, connection, DeferredConnection } from './deferred-connection.js';
 import { type ColumnTransform, entityReadSql, resolveReadTables, tableReadSql } from './entity-reader.js';
 import type { ChangeRecord, RecordedChange } from './internal-store.js';
@@ -28,9 +28,6 @@ function imageError(product: Product, detail: string, cause?: unknown): CellarEr
     },
   );
 }
-
-/** Estimated heap bytes of a micro-DB whose connection is not open, besides its write log. */
-export const PENDING_MICRODB_BYTES = 1024;
 
 /**
  * One entity's micro-database: an in-memory SQLite connection holding the product's tables with
@@ -274,14 +271,10 @@ export class MicroDb {
    * many times over. The entity cache bounds memory with it.
    */
   byteSize(): number {
-    // Not opened yet, a new micro-DB is its write log (the template is shared): ~2 KB for a small
-    // entity against ~150 KB once a connection is open, so a cache bounded by bytes holds many
-    // more of them. Whoever makes it open its connection re-reads the size (the entity cache's
-    // updateBytes): reads through the API do, sync's flush does.
+    // Not opened yet: its write log (~2 KB; ~150 KB opened — the opener has the cache re-read it).
     const pending = this.#db.pending;
     if (pending !== undefined) return PENDING_MICRODB_BYTES + pending.bytes;
-    // The image size as of the last open or serialize: exact after every flush, and reading it
-    // costs no query on the cold-read path.
+    // The image size as of the last open or serialize: exact after a flush, and query-free.
     return this.#knownImageBytes + CONNECTION_BYTES + this.#db.statementCount * STATEMENT_BYTES;
   }
 

@@ -8,7 +8,7 @@ import type { EntityHandle } from '../runtime/entity-handle.js';
 import type { EntityRepository } from '../runtime/entity-repository.js';
 import type { EntityKey } from '../store/blob-store.js';
 import type { ApplyOptions, ApplyOutcome } from './apply-outcome.js';
-
+import type { Prefetched, Resolved, RowKeys, Target } from './apply-routing.js';
 import type { ChangeEvent } from './change-event.js';
 import { allRowKeys, moveAllRows, moveRowTree } from './entity-moves.js';
 import type { RouteTable } from './route-table.js';
@@ -20,12 +20,6 @@ import {
   sameKey,
   toStoredRow,
 } from './stored-row.js';
-
-interface Target {
-  readonly key: EntityKey;
-  /** Known when the row names its entity; needed to create one. */
-  readonly id?: string;
-}
 
 /**
  * Applies change events to micro-DBs, one at a time and synchronously: routing (root id, entity
@@ -286,26 +280,3 @@ export class Applier {
     return this.keyring.rowKey(product.name, table, pk);
   }
 }
-
-/** What {@link Applier.prefetchKeys} worked out for an event, kept for {@link Applier.apply}. */
-interface Prefetched {
-  readonly row: StoredRow;
-  /** Keyed hash of the row's primary key. */
-  readonly rowKey?: string;
-  /** Keyed hash of the parent row (a `parent` route) or of the entity (an entity-column route). */
-  readonly routeKey?: string;
-}
-
-/** A row's primary key before and after the event, and their keyed hashes. */
-interface RowKeys {
-  readonly pk: StoredValue[];
-  readonly oldPk: StoredValue[];
-  readonly rowKey: string;
-  readonly oldRowKey: string;
-}
-
-type Resolved =
-  | { readonly kind: 'target'; readonly target: Target }
-  | { readonly kind: 'park'; readonly waitsFor: string }
-  | { readonly kind: 'need-row'; readonly row: string }
-  | { readonly kind: 'none' };
