@@ -52,6 +52,26 @@ async function withAudit<T>(
   }
 }
 
+/** Records a CLI action on one entity (by its keyed hash): `allowed` when it changed something. */
+async function recordAction(
+  audit: AuditLog | undefined,
+  action: 'erase' | 'unsuppress',
+  product: string,
+  entityHash: string,
+  changed: boolean,
+): Promise<void> {
+  await audit?.append({
+    kind: 'access',
+    requestId: randomUUID(),
+    principal: cliPrincipal(),
+    roles: [],
+    action,
+    product,
+    entity: entityHash,
+    outcome: changed ? 'allowed' : 'not-found',
+  });
+}
+
 /** Runs `cellar entity erase`. */
 export async function runEntityErase(
   configFile: string,
@@ -62,16 +82,7 @@ export async function runEntityErase(
 ): Promise<void> {
   await withAudit(configFile, env, async (runtime, audit) => {
     const result = await eraseEntity(runtime, product, id);
-    await audit?.append({
-      kind: 'access',
-      requestId: randomUUID(),
-      principal: cliPrincipal(),
-      roles: [],
-      action: 'erase',
-      product: result.product,
-      entity: result.entityHash,
-      outcome: result.erased ? 'allowed' : 'not-found',
-    });
+    await recordAction(audit, 'erase', result.product, result.entityHash, result.erased);
     output.out(
       result.erased
         ? `erased: the entity's data key is destroyed and its data deleted; later source events for it are dropped`
@@ -90,16 +101,7 @@ export async function runEntityUnsuppress(
 ): Promise<void> {
   await withAudit(configFile, env, async (runtime, audit) => {
     const result = await unsuppressEntity(runtime, product, id);
-    await audit?.append({
-      kind: 'access',
-      requestId: randomUUID(),
-      principal: cliPrincipal(),
-      roles: [],
-      action: 'unsuppress',
-      product: result.product,
-      entity: result.entityHash,
-      outcome: result.wasSuppressed ? 'allowed' : 'not-found',
-    });
+    await recordAction(audit, 'unsuppress', result.product, result.entityHash, result.wasSuppressed);
     output.out(
       result.wasSuppressed
         ? 'unsuppressed: later source events for the entity create it again'
