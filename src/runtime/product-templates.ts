@@ -39,11 +39,6 @@ export class ProductTemplates {
     const image = microDbTemplate(product);
     const current = dictionaryId(image);
     const schema = productSchema(product);
-    await this.blobs.putTemplate(product.name, {
-      dictionaryId: current,
-      image,
-      schema: JSON.stringify(schema),
-    });
     const byId = new Map<number, BlobTemplate>([[current, { dictionary: image, migration: undefined }]]);
     const blocked = new Map<number, { version: string; blockers: readonly string[] }>();
     for (const stored of await this.blobs.templates(product.name)) {
@@ -55,6 +50,12 @@ export class ProductTemplates {
       else byId.set(stored.dictionaryId, { dictionary: stored.image, migration });
     }
     if (blocked.size > 0) await this.#checkUnused(product, blocked);
+    // Recorded only once accepted: a refused spec leaves no template behind to check next time.
+    await this.blobs.putTemplate(product.name, {
+      dictionaryId: current,
+      image,
+      schema: JSON.stringify(schema),
+    });
     this.#products.set(product.name, { current, byId });
   }
 

@@ -5,6 +5,7 @@ import { batch, EventBuilder, MemoryConnector } from '../../../src/connectors/me
 import { isCellarError } from '../../../src/errors.js';
 import { openSync } from '../../../src/runtime/open-sync.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
+import { SqliteBlobStore } from '../../../src/store/sqlite/blob-store.js';
 import { dumpEntities } from '../../support/dump-entities.js';
 import { SHOP_SPEC, type TempRuntime, tempRuntime } from '../../support/temp-runtime.js';
 
@@ -110,6 +111,10 @@ describe('a spec change', () => {
     expect((error as Error).message).toBe(
       'product shop: 2 stored entities were written under version 1.0.0, and the spec changed in ways they cannot follow: column orders.status changed type from text to integer',
     );
+    // The refused spec's template is not recorded: only the first spec's is.
+    const store = SqliteBlobStore.open(join(temp.dir, 'data', 'cellar.db'));
+    expect((await store.templates('shop')).length).toBe(1);
+    await store.close();
 
     // Back to the first spec: the entities are deleted, then the change is accepted.
     writeSpec(temp, SHOP_SPEC);
